@@ -1,0 +1,1 @@
+"""The cashdesk front ends: the command line, settings, display formatting and (later) the App."""

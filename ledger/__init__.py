@@ -1,0 +1,1 @@
+"""The cashdesk domain and its store: money, records, rules, chain, store, reports."""

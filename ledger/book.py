@@ -1,0 +1,45 @@
+"""The service layer in one object: `Ledger`, the only way anything is written to a ledger."""
+
+from __future__ import annotations
+
+import os
+
+from ledger.admin import AdminOps
+from ledger.counter import CounterOps
+from ledger.service import Clock, utc_now
+from ledger.store import create_store, open_store
+
+
+class Ledger(AdminOps, CounterOps):
+    """Admin and counter operations over one store. The CLI and the console both call this."""
+
+    @classmethod
+    def open(cls, location: str | os.PathLike, clock: Clock = utc_now, terminal: str | None = None) -> "Ledger":
+        return cls(open_store(location), clock, terminal)
+
+    @classmethod
+    def create(cls, location: str | os.PathLike, *, office: str, admin: str, pin: str,
+               clock: Clock = utc_now, terminal: str | None = None) -> "Ledger":
+        """A new ledger file with its book and first admin; nothing is left behind if refused."""
+        store = create_store(location)
+        ledger = cls(store, clock, terminal)
+        try:
+            ledger.start_book(office, admin, pin)
+        except BaseException:
+            store.close()
+            for suffix in ("", "-wal", "-shm"):
+                try:
+                    os.remove(f"{location}{suffix}")
+                except FileNotFoundError:
+                    pass
+            raise
+        return ledger
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Ledger":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,250 @@
+"""Every entry kind's body, as a frozen pydantic model: the one place the ledger's records are defined."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from ledger.money import MAX_AMOUNT_PENCE
+from ledger.refusals import Outcome, Refused
+
+ROLES = ("officer", "supervisor", "finance", "auditor", "admin")
+USERNAME = re.compile(r"[a-z][a-z0-9._-]{0,31}")
+CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,15}")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: Debtor and case references become parts of account names: no spaces, no colons.
+REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]{0,39}")
+
+
+def clean_text(value: str, *, limit: int) -> str:
+    """Trim; refuse empty, over-long, or control/format characters (escapes, bidi overrides)."""
+    text = value.strip()
+    if not text:
+        raise ValueError("is empty")
+    if len(text) > limit:
+        raise ValueError(f"is longer than {limit} characters")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp") for ch in text):
+        raise ValueError("contains control characters")
+    return text
+
+
+def _text(limit: int):
+    return Annotated[str, AfterValidator(lambda v: clean_text(v, limit=limit))]
+
+
+def _pattern(pattern: re.Pattern, what: str):
+    def check(value: str) -> str:
+        value = value.strip()
+        if not pattern.fullmatch(value):
+            raise ValueError(f"is not a valid {what}")
+        return value
+
+    return Annotated[str, AfterValidator(check)]
+
+
+Name = _text(80)
+Reference = _text(40)
+Reason = _text(200)
+Description = _text(200)
+Username = _pattern(USERNAME, "user name (lower-case letters, digits, . _ -; up to 32)")
+CodeName = _pattern(CODE, "code (capitals, digits, _ -; up to 16)")
+IsoDate = _pattern(DATE, "date (YYYY-MM-DD)")
+Ref = _pattern(REF, "reference (letters, digits, / . _ -; up to 40, no spaces)")
+Pence = Annotated[int, Field(gt=0, le=MAX_AMOUNT_PENCE)]
+Method = Literal["cash", "cheque"]
+
+
+class Posting(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    account: str
+    amount_pence: int
+
+
+class Body(BaseModel):
+    """Common configuration: frozen, no unknown fields, strict types."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    def dump(self) -> dict:
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+class Override(Body):
+    supervisor: Username
+    reason: Reason
+
+
+class BookCreated(Body):
+    office: Name
+    currency: Literal["GBP"] = "GBP"
+    daily_limit_pence: Pence
+    format: int = 1
+
+
+class UserAdded(Body):
+    username: Username
+    roles: tuple[Literal["officer", "supervisor", "finance", "auditor", "admin"], ...]
+    name: Name | None = None
+
+
+class UserRolesChanged(Body):
+    username: Username
+    roles: tuple[Literal["officer", "supervisor", "finance", "auditor", "admin"], ...]
+
+
+class UserEvent(Body):
+    """user_deactivated, user_unlocked, user_locked, signed_in, sign_in_failed."""
+
+    username: Username
+    reason: Reason | None = None
+    failures: int | None = None
+    via: Literal["cli", "console"] | None = None
+
+
+class CodeAdded(Body):
+    code: CodeName
+    name: Name
+    type: Literal["income", "cost"]
+
+
+class CodeRetired(Body):
+    code: CodeName
+
+
+class SettingChanged(Body):
+    key: str
+    value: int
+    user: Username | None = None
+
+
+class SessionOpened(Body):
+    officer: Username
+    float_pence: Annotated[int, Field(ge=0, le=MAX_AMOUNT_PENCE)]
+    denominations: dict[str, int] | None = None
+    postings: tuple[Posting, ...] = ()
+
+
+class ReceiptRecorded(Body):
+    receipt_no: int = 0
+    method: Method
+    code: CodeName
+    payer: Name
+    reference: Reference | None = None
+    description: Description | None = None
+    amount_pence: Pence
+    override: Override | None = None
+    postings: tuple[Posting, ...] = ()
+
+
+class DebtRaised(Body):
+    debtor_ref: Ref
+    name: Name
+    amount_pence: Pence
+    code: CodeName
+    description: Description | None = None
+    postings: tuple[Posting, ...] = ()
+
+
+class DebtCollected(Body):
+    debtor_ref: Ref
+    method: Method
+    amount_pence: Pence
+    reference: Reference | None = None
+    override: Override | None = None
+    postings: tuple[Posting, ...] = ()
+
+
+class PayoutRecorded(Body):
+    code: CodeName
+    payee: Name
+    purpose: Description
+    amount_pence: Pence
+    receipt_held: bool
+    override: Override | None = None
+    postings: tuple[Posting, ...] = ()
+
+
+class WarrantsReceived(Body):
+    first: Annotated[int, Field(ge=1, le=999_999_999)]
+    last: Annotated[int, Field(ge=1, le=999_999_999)]
+
+
+class WarrantIssued(Body):
+    serial: int = 0
+    recipient: Name
+    case_ref: Ref | None = None
+    journey: Description
+    ticket: Literal["single", "return"]
+    travel_date: IsoDate | None = None
+    value_pence: Pence
+    code: CodeName
+    purpose: Description | None = None
+    override: Override | None = None
+    postings: tuple[Posting, ...] = ()
+
+
+class WarrantSpoiled(Body):
+    serial: int
+    reason: Reason
+
+
+class EntryReversed(Body):
+    reversed_seq: int
+    reversed_entry_id: str | None = None
+    reason: Reason
+    authorised_by: Username
+    postings: tuple[Posting, ...] = ()
+
+
+BODIES: dict[str, type[Body]] = {
+    "book_created": BookCreated,
+    "user_added": UserAdded,
+    "user_roles_changed": UserRolesChanged,
+    "user_deactivated": UserEvent,
+    "user_unlocked": UserEvent,
+    "user_locked": UserEvent,
+    "signed_in": UserEvent,
+    "sign_in_failed": UserEvent,
+    "code_added": CodeAdded,
+    "code_retired": CodeRetired,
+    "setting_changed": SettingChanged,
+    "session_opened": SessionOpened,
+    "receipt_recorded": ReceiptRecorded,
+    "debt_raised": DebtRaised,
+    "debt_collected": DebtCollected,
+    "payout_recorded": PayoutRecorded,
+    "warrants_received": WarrantsReceived,
+    "warrant_issued": WarrantIssued,
+    "warrant_spoiled": WarrantSpoiled,
+    "entry_reversed": EntryReversed,
+}
+
+#: Kinds whose amount counts against the officer's daily limit.
+LIMIT_KINDS = ("receipt_recorded", "debt_collected", "payout_recorded", "warrant_issued")
+
+
+def make_body(kind: str, **fields) -> dict:
+    """Validate fields as the body of `kind`; a bad field becomes a named refusal."""
+    try:
+        return BODIES[kind](**fields).dump()
+    except ValidationError as error:
+        raise refusal_from(error) from None
+
+
+def refusal_from(error: ValidationError) -> Refused:
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or "value"
+    message = first["msg"].removeprefix("Value error, ")
+    outcome = Outcome.AMOUNT_INVALID if field.endswith("pence") else Outcome.TEXT_INVALID
+    return Refused(outcome, f"{field.replace('_', ' ')} {message}".replace("  ", " "))
+
+
+def validated(model: type[Body], **fields) -> Body:
+    """Build a request model, turning a validation error into a named refusal."""
+    try:
+        return model(**fields)
+    except ValidationError as error:
+        raise refusal_from(error) from None

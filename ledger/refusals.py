@@ -1,0 +1,113 @@
+"""Every named outcome a write can end in, declared in the order the checks run."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    """A write's outcome. Refusals are listed in the order they are checked.
+
+    The docstring line of each member (kept in ``DESCRIPTIONS``) is what
+    docs/REFUSALS.md shows; a test keeps the two in step.
+    """
+
+    APPENDED = "appended"
+    ALREADY_RECORDED = "already_recorded"
+
+    # 1. who is acting
+    SIGN_IN_FAILED = "sign_in_failed"
+    USER_LOCKED = "user_locked"
+    USER_INACTIVE = "user_inactive"
+    ROLE_REQUIRED = "role_required"
+    # 2. what was typed
+    AMOUNT_INVALID = "amount_invalid"
+    TEXT_INVALID = "text_invalid"
+    PIN_INVALID = "pin_invalid"
+    SETTING_INVALID = "setting_invalid"
+    RANGE_INVALID = "range_invalid"
+    CSV_INVALID = "csv_invalid"
+    OVERRIDE_REASON_REQUIRED = "override_reason_required"
+    # 3. the idempotency key
+    ENTRY_ID_REUSED = "entry_id_reused"
+    # 4. what the act names
+    USER_EXISTS = "user_exists"
+    USER_UNKNOWN = "user_unknown"
+    CODE_EXISTS = "code_exists"
+    SERIAL_RANGE_OVERLAPS = "serial_range_overlaps"
+    ENTRY_UNKNOWN = "entry_unknown"
+    NOT_REVERSIBLE = "not_reversible"
+    ALREADY_REVERSED = "already_reversed"
+    # 5. the officer's day
+    SESSION_ALREADY_OPEN = "session_already_open"
+    NO_OPEN_SESSION = "no_open_session"
+    DAY_CLOSED = "day_closed"
+    # 6. codes, debtors, warrant forms
+    CODE_UNKNOWN = "code_unknown"
+    CODE_RETIRED = "code_retired"
+    CODE_WRONG_TYPE = "code_wrong_type"
+    DEBTOR_UNKNOWN = "debtor_unknown"
+    SERIAL_UNKNOWN = "serial_unknown"
+    SERIAL_USED = "serial_used"
+    WARRANT_STOCK_EMPTY = "warrant_stock_empty"
+    # 7. the money itself
+    OVERPAYMENT = "overpayment"
+    INSUFFICIENT_CASH = "insufficient_cash"
+    # 8. four eyes, then the limit
+    AUTHORISER_NOT_SUPERVISOR = "authoriser_not_supervisor"
+    OWN_ENTRY = "own_entry"
+    OFFICER_LIMIT_EXCEEDED = "officer_limit_exceeded"
+
+DESCRIPTIONS: dict[Outcome, str] = {
+    Outcome.APPENDED: "The entry was written; the answer carries its seq.",
+    Outcome.ALREADY_RECORDED: "The same entry_id with the same content was written before; "
+    "the answer is the original seq and nothing new is written.",
+    Outcome.SIGN_IN_FAILED: "The user name or PIN is not recognised (a failure entry is "
+    "chained for a known user).",
+    Outcome.USER_LOCKED: "The user is locked after 5 failed PINs in a row; an admin must unlock.",
+    Outcome.USER_INACTIVE: "The user has been deactivated.",
+    Outcome.ROLE_REQUIRED: "The user does not hold the role this act needs.",
+    Outcome.AMOUNT_INVALID: "The amount is not a whole number of pence from 1p to £1,000,000.00.",
+    Outcome.TEXT_INVALID: "A name, reference, reason or other text is empty, too long, or "
+    "holds control characters.",
+    Outcome.ENTRY_ID_REUSED: "The entry_id was already used for different content.",
+    Outcome.USER_EXISTS: "A user with that name already exists.",
+    Outcome.USER_UNKNOWN: "No user has that name.",
+    Outcome.CODE_EXISTS: "An income or cost code with that name already exists.",
+    Outcome.CODE_UNKNOWN: "No income or cost code has that name.",
+    Outcome.CODE_RETIRED: "The code has been retired and takes no new entries.",
+    Outcome.CODE_WRONG_TYPE: "An income code was given where a cost code is needed, or the "
+    "other way round.",
+    Outcome.SESSION_ALREADY_OPEN: "The officer already has a session open.",
+    Outcome.NO_OPEN_SESSION: "The officer has no open session: no money is recorded without one.",
+    Outcome.DAY_CLOSED: "The business day concerned is closed: nothing more is recorded for it.",
+    Outcome.DEBTOR_UNKNOWN: "No debt is held under that debtor reference.",
+    Outcome.OVERPAYMENT: "The payment is more than the debtor owes; the balance is shown.",
+    Outcome.INSUFFICIENT_CASH: "The payout is more than the cash in the officer's till.",
+    Outcome.SERIAL_RANGE_OVERLAPS: "Some serials of the range are already in the warrant register.",
+    Outcome.WARRANT_STOCK_EMPTY: "No unused warrant form is left in stock.",
+    Outcome.SERIAL_UNKNOWN: "The warrant serial was never received into stock.",
+    Outcome.SERIAL_USED: "The warrant serial has already been issued or spoiled.",
+    Outcome.ENTRY_UNKNOWN: "No entry has that seq.",
+    Outcome.NOT_REVERSIBLE: "That kind of entry cannot be reversed.",
+    Outcome.ALREADY_REVERSED: "The entry has already been reversed.",
+    Outcome.OWN_ENTRY: "Nobody authorises their own entry: a different supervisor must.",
+    Outcome.AUTHORISER_NOT_SUPERVISOR: "The authorising user does not hold the supervisor role.",
+    Outcome.OVERRIDE_REASON_REQUIRED: "A limit override names its supervisor and needs a reason.",
+    Outcome.OFFICER_LIMIT_EXCEEDED: "The entry would take the officer past the daily limit; "
+    "the headroom left is shown.",
+    Outcome.SETTING_INVALID: "The setting is unknown or its value is out of range.",
+    Outcome.PIN_INVALID: "A new PIN is not at least 6 digits (digits only).",
+    Outcome.RANGE_INVALID: "A warrant serial range is empty, backwards, or larger than 10,000 forms.",
+    Outcome.CSV_INVALID: "An imported file has bad rows: every bad row is listed by line "
+    "number and nothing is imported.",
+}
+
+
+class Refused(Exception):
+    """A rule refused a write. Carries the named outcome and one line for a person."""
+
+    def __init__(self, outcome: Outcome, message: str) -> None:
+        super().__init__(f"{outcome.value}: {message}")
+        self.outcome = outcome
+        self.message = message

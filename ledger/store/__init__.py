@@ -1,0 +1,21 @@
+"""The store interface: open a ledger, write in one transaction, read projections. All SQL lives here."""
+
+from ledger.store.errors import (
+    DiskFull, LedgerBusy, LedgerExists, LedgerMissing, LedgerUnusable, NetworkFilesystem, StoreError,
+)
+from ledger.store.reader import Reader
+from ledger.store.sqlite import SqliteStore, Writer
+
+__all__ = [
+    "DiskFull", "LedgerBusy", "LedgerExists", "LedgerMissing", "LedgerUnusable", "NetworkFilesystem",
+    "Reader", "SqliteStore", "StoreError", "Writer", "open_store", "create_store",
+]
+
+
+def open_store(location) -> SqliteStore:
+    """Open an existing ledger (today a SQLite file; a PostgreSQL URL later)."""
+    return SqliteStore.open(location)
+
+
+def create_store(location) -> SqliteStore:
+    return SqliteStore.create(location)

@@ -1,0 +1,149 @@
+"""Every read the rules and reports need, as small named queries over one connection."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Iterator
+
+import sqlite_utils
+
+from ledger.chain import Entry
+
+ENTRY_COLUMNS = ("seq", "entry_id", "kind", "recorded_at", "business_date", "actor", "terminal",
+                 "body", "prev_hash", "hash")
+_SELECT_ENTRY = f"SELECT {', '.join(ENTRY_COLUMNS)} FROM entries"
+
+
+class Reader:
+    """Reads over one connection; used inside a store's `reading()` or `writing()` block."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+
+    def _one(self, sql: str, params: tuple = ()) -> dict | None:
+        return next(self.db.query(sql, params), None)
+
+    def _value(self, sql: str, params: tuple = ()):
+        row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    # -- the chain -----------------------------------------------------------------------
+    def head(self) -> tuple[int, str]:
+        """(seq, hash) of the tip; (0, '') for an empty ledger."""
+        row = self.conn.execute("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1").fetchone()
+        return (row[0], row[1]) if row else (0, "")
+
+    def entry(self, seq: int) -> Entry | None:
+        row = self.conn.execute(f"{_SELECT_ENTRY} WHERE seq = ?", (seq,)).fetchone()
+        return Entry(*row) if row else None
+
+    def entry_by_id(self, entry_id: str) -> Entry | None:
+        row = self.conn.execute(f"{_SELECT_ENTRY} WHERE entry_id = ?", (entry_id,)).fetchone()
+        return Entry(*row) if row else None
+
+    def entry_rows(self, until_seq: int | None = None) -> Iterator[tuple]:
+        """Raw rows in seq order (for verification: no objects built)."""
+        if until_seq is None:
+            return self.conn.execute(f"{_SELECT_ENTRY} ORDER BY seq")
+        return self.conn.execute(f"{_SELECT_ENTRY} WHERE seq <= ? ORDER BY seq", (until_seq,))
+
+    def iter_entries(self, until_seq: int | None = None, until_time: str | None = None) -> Iterator[Entry]:
+        sql, params = f"{_SELECT_ENTRY} WHERE 1", []
+        if until_seq is not None:
+            sql, params = sql + " AND seq <= ?", params + [until_seq]
+        if until_time is not None:
+            sql, params = sql + " AND recorded_at <= ?", params + [until_time]
+        for row in self.conn.execute(sql + " ORDER BY seq", params):
+            yield Entry(*row)
+
+    def count_entries(self) -> int:
+        return self._value("SELECT count(*) FROM entries")
+
+    # -- people, codes, settings ---------------------------------------------------------
+    def user(self, username: str) -> dict | None:
+        return self._one("SELECT * FROM users WHERE username = ?", (username,))
+
+    def users(self) -> list[dict]:
+        return list(self.db.query("SELECT * FROM users ORDER BY username"))
+
+    def credential(self, username: str) -> dict | None:
+        return self._one("SELECT * FROM credentials WHERE username = ?", (username,))
+
+    def code(self, code: str) -> dict | None:
+        return self._one("SELECT * FROM codes WHERE code = ?", (code,))
+
+    def codes(self) -> list[dict]:
+        return list(self.db.query("SELECT * FROM codes ORDER BY type, code"))
+
+    def setting(self, key: str, user: str = "") -> int | None:
+        return self._value("SELECT value FROM settings WHERE key = ? AND scope = ?", (key, user))
+
+    def settings(self) -> list[dict]:
+        return list(self.db.query("SELECT * FROM settings ORDER BY key, scope"))
+
+    def office(self) -> str:
+        entry = self.entry(1)
+        return entry.body_dict().get("office", "") if entry else ""
+
+    # -- the counter ---------------------------------------------------------------------
+    def open_session(self, officer: str) -> dict | None:
+        return self._one(
+            "SELECT * FROM sessions WHERE officer = ? AND state = 'open' ORDER BY business_date DESC LIMIT 1",
+            (officer,),
+        )
+
+    def session(self, officer: str, business_date: str) -> dict | None:
+        return self._one(
+            "SELECT * FROM sessions WHERE officer = ? AND business_date = ?", (officer, business_date)
+        )
+
+    def sessions_on(self, business_date: str | None) -> list[dict]:
+        if business_date is None:
+            return list(self.db.query("SELECT * FROM sessions ORDER BY business_date, officer"))
+        return list(self.db.query(
+            "SELECT * FROM sessions WHERE business_date = ? ORDER BY officer", (business_date,)
+        ))
+
+    def limit_used_pence(self, officer: str, business_date: str) -> int:
+        return self._value(
+            "SELECT coalesce(sum(limit_pence), 0) FROM counter_entries "
+            "WHERE officer = ? AND business_date = ? AND reversed_by IS NULL",
+            (officer, business_date),
+        )
+
+    def account_balance_pence(self, account: str, business_date: str | None = None) -> int:
+        if business_date is None:
+            return self._value("SELECT coalesce(sum(amount_pence), 0) FROM postings WHERE account = ?", (account,))
+        return self._value(
+            "SELECT coalesce(sum(amount_pence), 0) FROM postings WHERE account = ? AND business_date = ?",
+            (account, business_date),
+        )
+
+    def counter_entry(self, seq: int) -> dict | None:
+        return self._one("SELECT * FROM counter_entries WHERE seq = ?", (seq,))
+
+    def next_receipt_no(self) -> int:
+        return self._value("SELECT coalesce(max(receipt_no), 0) + 1 FROM receipts")
+
+    # -- debtors and warrants ------------------------------------------------------------
+    def debtor(self, debtor_ref: str) -> dict | None:
+        return self._one("SELECT * FROM debtors WHERE debtor_ref = ?", (debtor_ref,))
+
+    def debtors(self) -> list[dict]:
+        return list(self.db.query(
+            "SELECT *, raised_pence - collected_pence AS balance_pence FROM debtors ORDER BY debtor_ref"
+        ))
+
+    def warrant(self, serial: int) -> dict | None:
+        return self._one("SELECT * FROM warrants WHERE serial = ?", (serial,))
+
+    def next_stock_serial(self) -> int | None:
+        return self._value("SELECT min(serial) FROM warrants WHERE status = 'stock'")
+
+    def serials_held(self, first: int, last: int) -> int:
+        return self._value("SELECT count(*) FROM warrants WHERE serial BETWEEN ? AND ?", (first, last))
+
+    def warrants_by_status(self) -> dict[str, int]:
+        rows = self.conn.execute("SELECT status, count(*) FROM warrants GROUP BY status")
+        return dict(rows.fetchall())

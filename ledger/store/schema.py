@@ -1,0 +1,99 @@
+"""The SQLite schema: the chained `entries` table, its guards, credentials, and the projections."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+#: PRAGMA application_id marks a file as a cashdesk ledger ("CDSK").
+APPLICATION_ID = 0x4344534B
+#: PRAGMA user_version: the schema this code writes. A newer file is refused.
+SCHEMA_VERSION = 1
+
+ENTRIES_DDL = """
+CREATE TABLE entries (
+    seq           INTEGER PRIMARY KEY,
+    entry_id      TEXT    NOT NULL UNIQUE,
+    kind          TEXT    NOT NULL,
+    recorded_at   TEXT    NOT NULL,
+    business_date TEXT    NOT NULL,
+    actor         TEXT    NOT NULL,
+    terminal      TEXT    NOT NULL,
+    body          TEXT    NOT NULL,
+    prev_hash     TEXT    NOT NULL,
+    hash          TEXT    NOT NULL
+);
+CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
+BEGIN SELECT RAISE(ABORT, 'entries are append-only: correct a mistake with a reversal'); END;
+CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
+BEGIN SELECT RAISE(ABORT, 'entries are append-only: correct a mistake with a reversal'); END;
+CREATE TABLE credentials (
+    username  TEXT PRIMARY KEY,
+    salt      BLOB NOT NULL,
+    pin_hash  BLOB NOT NULL,
+    params    TEXT NOT NULL
+);
+"""
+
+#: Every projection: name -> (columns, primary key). Rebuilt from `entries` by `rebuild`.
+PROJECTIONS: dict[str, tuple[dict[str, type], str | tuple[str, ...] | None]] = {
+    "users": (
+        {"username": str, "name": str, "roles": str, "active": int, "locked": int,
+         "failures": int},
+        "username",
+    ),
+    "codes": ({"code": str, "name": str, "type": str, "active": int}, "code"),
+    "settings": ({"key": str, "scope": str, "value": int}, ("key", "scope")),
+    "sessions": (
+        {"officer": str, "business_date": str, "opened_seq": int, "float_pence": int,
+         "state": str},
+        ("officer", "business_date"),
+    ),
+    "postings": (
+        {"seq": int, "account": str, "amount_pence": int, "business_date": str},
+        None,
+    ),
+    "counter_entries": (
+        {"seq": int, "kind": str, "officer": str, "business_date": str, "method": str,
+         "code": str, "limit_pence": int, "reversed_by": int},
+        "seq",
+    ),
+    "receipts": ({"receipt_no": int, "seq": int}, "receipt_no"),
+    "debtors": (
+        {"debtor_ref": str, "name": str, "raised_pence": int, "collected_pence": int},
+        "debtor_ref",
+    ),
+    "warrants": (
+        {"serial": int, "status": str, "received_seq": int, "used_seq": int},
+        "serial",
+    ),
+}
+
+INDEXES = (
+    ("postings", ["account"]),
+    ("postings", ["seq"]),
+    ("counter_entries", ["officer", "business_date"]),
+    ("sessions", ["officer", "state"]),
+    ("warrants", ["status", "serial"]),
+)
+
+NOT_NULL = {"postings": {"seq", "account", "amount_pence"}}
+
+
+def create_entries(conn) -> None:
+    """The chained table, its append-only triggers and the credentials table."""
+    for statement in ENTRIES_DDL.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def create_projections(db: sqlite_utils.Database) -> None:
+    """Create every projection table and its indexes (idempotent)."""
+    for name, (columns, pk) in PROJECTIONS.items():
+        db.create_table(name, columns, pk=pk, not_null=NOT_NULL.get(name), if_not_exists=True)
+    for table, columns in INDEXES:
+        db[table].create_index(columns, if_not_exists=True)
+
+
+def drop_projections(db: sqlite_utils.Database) -> None:
+    for name in PROJECTIONS:
+        db[name].drop(ignore=True)

@@ -1,0 +1,209 @@
+"""The SQLite store: opening a ledger file safely, the one write transaction, and rebuild/backup."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Iterator
+
+import sqlite_utils
+
+from ledger.chain import GENESIS_HASH, Entry, canonical_body, entry_hash
+from ledger.store import schema
+from ledger.store.errors import (
+    LedgerBusy, LedgerExists, LedgerMissing, LedgerUnusable, NetworkFilesystem, translate_errors,
+)
+from ledger.store.projections import apply_entry
+from ledger.store.reader import ENTRY_COLUMNS, Reader
+
+NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "ncpfs", "afs", "9p",
+                       "fuse.sshfs", "ceph", "glusterfs", "fuse.glusterfs", "lustre"}
+BUSY_TIMEOUT_MS = 10_000
+BEGIN_ATTEMPTS = 6
+
+
+def filesystem_type(path: Path) -> str:
+    """The type of the mounted filesystem holding `path`, from /proc/mounts ('' if unknown)."""
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return ""
+    target, best, fstype = str(path.resolve()), "", ""
+    for line in mounts:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount_point = parts[1].replace("\\040", " ")
+        inside = target == mount_point or target.startswith(mount_point.rstrip("/") + "/")
+        if inside and len(mount_point) >= len(best):
+            best, fstype = mount_point, parts[2]
+    return fstype
+
+
+def _refuse_network_filesystem(path: Path) -> None:
+    fstype = filesystem_type(path.parent)
+    if fstype in NETWORK_FILESYSTEMS or fstype.startswith("nfs"):
+        raise NetworkFilesystem(
+            f"{path} is on a network filesystem ({fstype}); SQLite's WAL is not safe there: "
+            "keep the ledger on a local disk"
+        )
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
+class SqliteStore:
+    """One open ledger file. Use `writing()` for every write; `reading()` for a consistent view."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+
+    # -- opening -------------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | os.PathLike) -> "SqliteStore":
+        """A new, empty ledger file (the caller appends `book_created` next)."""
+        path = Path(path)
+        if path.exists():
+            raise LedgerExists(f"{path} already exists; choose another path or open it")
+        if not path.parent.is_dir():
+            raise LedgerMissing(f"folder {path.parent} does not exist")
+        _refuse_network_filesystem(path)
+        with translate_errors(path):
+            conn = _connect(path)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("BEGIN IMMEDIATE")
+            schema.create_entries(conn)
+            schema.create_projections(sqlite_utils.Database(conn))
+            conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        return cls(path, conn)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike) -> "SqliteStore":
+        """An existing ledger; refuses a missing file, a stranger, a newer schema, a network disk."""
+        path = Path(path)
+        if not path.is_file():
+            raise LedgerMissing(f"no ledger at {path}: create one with `cashdesk init` or `cashdesk demo`")
+        _refuse_network_filesystem(path)
+        with translate_errors(path):
+            conn = _connect(path)
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if app_id != schema.APPLICATION_ID:
+                conn.close()
+                raise LedgerUnusable(f"{path} is not a cashdesk ledger")
+            if version > schema.SCHEMA_VERSION:
+                conn.close()
+                raise LedgerUnusable(
+                    f"{path} was written by a newer cashdesk (schema {version}); upgrade cashdesk to open it"
+                )
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+        return cls(path, conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "SqliteStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- transactions --------------------------------------------------------------------
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Reader]:
+        """A read transaction: every query inside sees one snapshot."""
+        with translate_errors(self.path):
+            self.conn.execute("BEGIN")
+            try:
+                yield Reader(self.conn)
+            finally:
+                self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator["Writer"]:
+        """The one write path: BEGIN IMMEDIATE, read, check, append, COMMIT (or roll back)."""
+        with translate_errors(self.path):
+            self._begin_immediate()
+            try:
+                yield Writer(self.conn)
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    def _begin_immediate(self) -> None:
+        for attempt in range(BEGIN_ATTEMPTS):
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise LedgerBusy("the ledger stayed busy with another terminal for a minute; try again")
+
+    # -- maintenance ---------------------------------------------------------------------
+    def rebuild(self) -> int:
+        """Drop every projection and replay `entries` into fresh ones; returns entries replayed."""
+        with self.writing() as writer:
+            schema.drop_projections(writer.db)
+            schema.create_projections(writer.db)
+            count = 0
+            for entry in writer.iter_entries():
+                apply_entry(self.conn, entry, entry.body_dict())
+                count += 1
+        return count
+
+    def backup(self, dest: str | os.PathLike) -> Path:
+        """An online copy through SQLite's backup API (consistent while others write)."""
+        dest = Path(dest)
+        if dest.exists():
+            raise LedgerExists(f"{dest} already exists; choose a new file for the backup")
+        with translate_errors(dest):
+            target = sqlite3.connect(dest)
+            try:
+                self.conn.backup(target)
+            finally:
+                target.close()
+        return dest
+
+
+class Writer(Reader):
+    """Inside `writing()`: the reads the rules need, plus `append`."""
+
+    def append(
+        self, *, kind: str, entry_id: str, business_date: str, actor: str, terminal: str,
+        recorded_at: str, body: dict,
+    ) -> Entry:
+        """Chain one entry onto the head and project it, inside the caller's transaction."""
+        head_seq, head_hash = self.head()
+        seq, prev_hash = head_seq + 1, head_hash or GENESIS_HASH
+        text = canonical_body(body)
+        digest = entry_hash(prev_hash, seq, entry_id, kind, recorded_at, business_date, actor, terminal, text)
+        entry = Entry(seq, entry_id, kind, recorded_at, business_date, actor, terminal, text, prev_hash, digest)
+        self.conn.execute(
+            f"INSERT INTO entries ({', '.join(ENTRY_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (seq, entry_id, kind, recorded_at, business_date, actor, terminal, text, prev_hash, digest),
+        )
+        apply_entry(self.conn, entry, body)
+        return entry
+
+    def set_credential(self, username: str, salt: bytes, pin_hash: bytes, params: str) -> None:
+        self.conn.execute(
+            "INSERT INTO credentials (username, salt, pin_hash, params) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (username) DO UPDATE SET salt = excluded.salt, pin_hash = excluded.pin_hash, "
+            "params = excluded.params",
+            (username, salt, pin_hash, params),
+        )
