@@ -6,12 +6,13 @@ import os
 
 from ledger.admin import AdminOps
 from ledger.counter import CounterOps
+from ledger.endofday import EndOfDayOps
 from ledger.service import Clock, utc_now
 from ledger.store import create_store, open_store
 
 
-class Ledger(AdminOps, CounterOps):
-    """Admin and counter operations over one store. The CLI and the console both call this."""
+class Ledger(AdminOps, CounterOps, EndOfDayOps):
+    """Admin, counter and end-of-day operations over one store. The CLI and the console both call this."""
 
     @classmethod
     def open(cls, location: str | os.PathLike, clock: Clock = utc_now, terminal: str | None = None) -> "Ledger":

@@ -34,10 +34,11 @@ class CounterOps(LedgerCore):
 
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
             business_date = self.london_date()
-            current = writer.open_session(actor.username)
+            current = writer.uncounted_session(actor.username)
             if current is not None:
                 raise Refused(Outcome.SESSION_ALREADY_OPEN,
-                              f"{actor.username} already has the session of {current['business_date']} open")
+                              f"{actor.username}'s session of {current['business_date']} is still open: "
+                              "declare its count first")
             if writer.session(actor.username, business_date) is not None:
                 raise Refused(Outcome.DAY_CLOSED, f"{actor.username}'s day {business_date} is already closed")
             postings = two_postings(till(actor.username), "Assets:Safe", float_pence) if float_pence else ()

@@ -199,6 +199,32 @@ class EntryReversed(Body):
     postings: tuple[Posting, ...] = ()
 
 
+class CountDeclared(Body):
+    officer: Username
+    denominations: dict[str, int]
+    cash_pence_counted: Annotated[int, Field(ge=0, le=MAX_AMOUNT_PENCE)]
+    cheques_counted: Annotated[int, Field(ge=0, le=10_000)]
+    unused_serials: tuple[int, ...] = ()
+
+
+class RecountRequested(Body):
+    officer: Username
+    reason: Reason
+
+
+class DaySignedOff(Body):
+    officer: Username
+    cash_pence_expected: int = 0
+    cash_pence_counted: int = 0
+    cash_pence_variance: int = 0
+    cheques_expected: int = 0
+    cheques_counted: int = 0
+    reason: Reason | None = None
+    head_seq: int = 0
+    head_hash: str = ""
+    postings: tuple[Posting, ...] = ()
+
+
 BODIES: dict[str, type[Body]] = {
     "book_created": BookCreated,
     "user_added": UserAdded,
@@ -220,6 +246,9 @@ BODIES: dict[str, type[Body]] = {
     "warrant_issued": WarrantIssued,
     "warrant_spoiled": WarrantSpoiled,
     "entry_reversed": EntryReversed,
+    "count_declared": CountDeclared,
+    "recount_requested": RecountRequested,
+    "day_signed_off": DaySignedOff,
 }
 
 #: Kinds whose amount counts against the officer's daily limit.

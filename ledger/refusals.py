@@ -42,6 +42,8 @@ class Outcome(StrEnum):
     SESSION_ALREADY_OPEN = "session_already_open"
     NO_OPEN_SESSION = "no_open_session"
     DAY_CLOSED = "day_closed"
+    NOT_COUNTED = "not_counted"
+    VARIANCE_REASON_REQUIRED = "variance_reason_required"
     # 6. codes, debtors, warrant forms
     CODE_UNKNOWN = "code_unknown"
     CODE_RETIRED = "code_retired"
@@ -81,6 +83,8 @@ DESCRIPTIONS: dict[Outcome, str] = {
     Outcome.SESSION_ALREADY_OPEN: "The officer already has a session open.",
     Outcome.NO_OPEN_SESSION: "The officer has no open session: no money is recorded without one.",
     Outcome.DAY_CLOSED: "The business day concerned is closed: nothing more is recorded for it.",
+    Outcome.NOT_COUNTED: "The officer's day has no count waiting: sign-off and recount need a declared count.",
+    Outcome.VARIANCE_REASON_REQUIRED: "The count differs from what was expected: sign-off needs a reason.",
     Outcome.DEBTOR_UNKNOWN: "No debt is held under that debtor reference.",
     Outcome.OVERPAYMENT: "The payment is more than the debtor owes; the balance is shown.",
     Outcome.INSUFFICIENT_CASH: "The payout is more than the cash in the officer's till.",

@@ -95,6 +95,25 @@ def _session_opened(conn, entry, body):
     )
 
 
+def _count_declared(conn, entry, body):
+    _set_session_state(conn, body["officer"], entry.business_date, "counted")
+    conn.execute("UPDATE sessions SET count_seq = ? WHERE officer = ? AND business_date = ?",
+                 (entry.seq, body["officer"], entry.business_date))
+
+
+def _recount_requested(conn, entry, body):
+    _set_session_state(conn, body["officer"], entry.business_date, "recount")
+
+
+def _day_signed_off(conn, entry, body):
+    _set_session_state(conn, body["officer"], entry.business_date, "signed_off")
+
+
+def _set_session_state(conn, officer: str, business_date: str, state: str) -> None:
+    conn.execute("UPDATE sessions SET state = ? WHERE officer = ? AND business_date = ?",
+                 (state, officer, business_date))
+
+
 def _receipt_recorded(conn, entry, body):
     conn.execute("INSERT INTO receipts (receipt_no, seq) VALUES (?, ?)", (body["receipt_no"], entry.seq))
 
@@ -182,4 +201,7 @@ _HANDLERS: dict[str, Apply] = {
     "warrant_issued": _warrant_issued,
     "warrant_spoiled": _warrant_spoiled,
     "entry_reversed": _entry_reversed,
+    "count_declared": _count_declared,
+    "recount_requested": _recount_requested,
+    "day_signed_off": _day_signed_off,
 }

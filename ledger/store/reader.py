@@ -88,10 +88,30 @@ class Reader:
 
     # -- the counter ---------------------------------------------------------------------
     def open_session(self, officer: str) -> dict | None:
+        """The officer's session that takes money (state 'open'), if any."""
         return self._one(
             "SELECT * FROM sessions WHERE officer = ? AND state = 'open' ORDER BY business_date DESC LIMIT 1",
             (officer,),
         )
+
+    def uncounted_session(self, officer: str) -> dict | None:
+        """A session still waiting for its count: open, or sent back for a recount."""
+        return self._one(
+            "SELECT * FROM sessions WHERE officer = ? AND state IN ('open', 'recount') "
+            "ORDER BY business_date LIMIT 1", (officer,),
+        )
+
+    def day_totals(self, officer: str, business_date: str) -> dict:
+        """Cash expected in the till and cheques taken, net of reversals, for one officer's day."""
+        till = f"Assets:Till:{officer}"
+        cash_pence = self.account_balance_pence(till, business_date)
+        cheques = self._value(
+            "SELECT count(*) FROM counter_entries WHERE officer = ? AND business_date = ? "
+            "AND method = 'cheque' AND reversed_by IS NULL AND kind IN ('receipt_recorded', 'debt_collected')",
+            (officer, business_date),
+        )
+        cheques_pence = self.account_balance_pence(f"Assets:Cheques:{officer}", business_date)
+        return {"cash_pence": cash_pence, "cheques": cheques, "cheques_pence": cheques_pence}
 
     def session(self, officer: str, business_date: str) -> dict | None:
         return self._one(

@@ -45,7 +45,7 @@ PROJECTIONS: dict[str, tuple[dict[str, type], str | tuple[str, ...] | None]] = {
     "settings": ({"key": str, "scope": str, "value": int}, ("key", "scope")),
     "sessions": (
         {"officer": str, "business_date": str, "opened_seq": int, "float_pence": int,
-         "state": str},
+         "state": str, "count_seq": int},
         ("officer", "business_date"),
     ),
     "postings": (

@@ -1,0 +1,36 @@
+"""`cashdesk demo`: create the demo ledger when absent and print its logins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from console.settings import resolve_db_path
+from ledger import audit
+from ledger.book import Ledger
+from ledger.demo import LOGINS, build_demo
+
+
+def run_demo(args) -> int:
+    path = resolve_db_path(args.db)
+    if path.exists():
+        ledger = Ledger.open(path)
+        print(f"Using the existing ledger at {path}")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".building")
+        for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+            leftover.unlink(missing_ok=True)
+        build_demo(partial).close()
+        partial.replace(path)
+        ledger = Ledger.open(path)
+        print(f"Created the demo ledger at {path}")
+    with ledger:
+        verdict = audit.verify(ledger.store)
+    print(f"{verdict.entries} entries, head {verdict.head}\n")
+    print("Logins (user / PIN / roles):")
+    for username, (roles, pin, name) in LOGINS.items():
+        print(f"  {username:<6} {pin}  {','.join(roles):<11} {name}")
+    print("\nTry:  cashdesk session open --float 50.00 --as alice")
+    print("      cashdesk receipt --amount 12.50 --method cash --code RECORDS --payer 'J Smith' --as alice")
+    print("      cashdesk report limits")
+    return 0

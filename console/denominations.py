@@ -1,0 +1,29 @@
+"""`--notes 20x2,10x1 --coins 100x3,50x1`: notes by pound value, coins by pence value, into pence."""
+
+from __future__ import annotations
+
+import re
+
+from console.parser import UsageError
+
+NOTES_POUNDS = (50, 20, 10, 5)
+COINS_PENCE = (200, 100, 50, 20, 10, 5, 2, 1)
+ITEM = re.compile(r"([0-9]{1,3})x([0-9]{1,6})")
+
+
+def parse_denominations(notes: str | None, coins: str | None) -> dict[int, int] | None:
+    """{value_pence: count}, or None when neither was given."""
+    if notes is None and coins is None:
+        return None
+    counts: dict[int, int] = {}
+    for text, allowed, scale, what in ((notes, NOTES_POUNDS, 100, "note"), (coins, COINS_PENCE, 1, "coin")):
+        for item in (text or "").split(","):
+            if not item.strip():
+                continue
+            match = ITEM.fullmatch(item.strip())
+            if not match or int(match[1]) not in allowed:
+                raise UsageError(f"cashdesk: {item.strip()!r} is not VALUExNUMBER with a {what} value of "
+                                 f"{', '.join(map(str, allowed))}")
+            value_pence = int(match[1]) * scale
+            counts[value_pence] = counts.get(value_pence, 0) + int(match[2])
+    return counts

@@ -1,0 +1,273 @@
+"""One handler per command: parse what the service layer needs, call it, print."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from console.commands import (
+    Pins, acting, london_today, open_ledger, parse_until, print_posted, print_rows, read_text_file,
+)
+from console.parser import UsageError
+from console.settings import resolve_db_path
+from ledger import audit, reports
+from ledger.book import Ledger
+
+
+def _roles(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _write(args, act) -> int:
+    """Open, authenticate (--as and --authorised-by), run one write, print its answer."""
+    with open_ledger(args) as ledger:
+        actor, authoriser = acting(ledger, args)
+        return print_posted(args, act(ledger, actor, authoriser))
+
+
+def _override(args, authoriser) -> dict:
+    return {"authoriser": authoriser, "override_reason": args.reason} if authoriser else {}
+
+
+# -- setting up ---------------------------------------------------------------------------
+def init(args) -> int:
+    path = resolve_db_path(args.db)
+    pins = Pins(args.pin_stdin)
+    with Ledger.create(path, office=args.office, admin=args.admin, pin=pins.next(args.admin)) as ledger:
+        head = audit.verify(ledger.store).head
+    print(f"created {path} for {args.office}; admin {args.admin}; head {head}")
+    return 0
+
+
+def users_add(args) -> int:
+    with open_ledger(args) as ledger:
+        pins = Pins(args.pin_stdin)
+        actor, _ = acting(ledger, args, pins)
+        new_pin = pins.next(f"the new user {args.username}")
+        return print_posted(args, ledger.add_user(actor, args.username, _roles(args.roles), new_pin,
+                                                  name=args.name, entry_id=args.entry_id))
+
+
+def users_list(args) -> int:
+    with open_ledger(args) as ledger:
+        return print_rows(reports.users(ledger.store), "json" if args.json else "table")
+
+
+def users_unlock(args) -> int:
+    return _write(args, lambda ledger, actor, _: ledger.unlock_user(actor, args.username))
+
+
+def users_deactivate(args) -> int:
+    return _write(args, lambda ledger, actor, _: ledger.deactivate_user(actor, args.username))
+
+
+def users_roles(args) -> int:
+    return _write(args, lambda ledger, actor, _: ledger.change_roles(actor, args.username, _roles(args.roles)))
+
+
+def codes_add(args) -> int:
+    return _write(args, lambda ledger, actor, _: ledger.add_code(actor, args.code, args.name, args.type,
+                                                                 entry_id=args.entry_id))
+
+
+def codes_retire(args) -> int:
+    return _write(args, lambda ledger, actor, _: ledger.retire_code(actor, args.code))
+
+
+def codes_list(args) -> int:
+    with open_ledger(args) as ledger:
+        return print_rows(reports.codes(ledger.store), "json" if args.json else "table")
+
+
+def settings_set(args) -> int:
+    return _write(args, lambda ledger, actor, _: ledger.set_setting(actor, args.key, args.value, args.user))
+
+
+def settings_list(args) -> int:
+    with open_ledger(args) as ledger, ledger.store.reading() as reader:
+        rows = [{"key": row["key"], "user": row["scope"], "value": row["value"]} for row in reader.settings()]
+    return print_rows(rows, "json" if args.json else "table")
+
+
+def warrants_receive(args) -> int:
+    return _write(args, lambda ledger, actor, _: ledger.receive_warrants(actor, args.first, args.last,
+                                                                         entry_id=args.entry_id))
+
+
+def warrants_spoil(args) -> int:
+    return _write(args, lambda ledger, actor, _: ledger.spoil_warrant(
+        actor, serial=args.serial, reason=args.reason, entry_id=args.entry_id))
+
+
+def debtors_import(args) -> int:
+    from ledger.debtors import parse_debtor_csv
+
+    rows = parse_debtor_csv(read_text_file(args.file))
+    with open_ledger(args) as ledger:
+        actor, _ = acting(ledger, args)
+        result = ledger.import_debts(actor, rows)
+    answer = {"outcome": "imported", "imported": result.imported, "already_present": result.already_present}
+    print(json.dumps(answer) if args.json else
+          f"imported {result.imported} debts; {result.already_present} were already present")
+    return 0
+
+
+def debtors_list(args) -> int:
+    with open_ledger(args) as ledger:
+        return print_rows(reports.debtors(ledger.store), "json" if args.json else "table")
+
+
+# -- the counter --------------------------------------------------------------------------
+def session_open(args) -> int:
+    from console.denominations import parse_denominations
+
+    denominations = parse_denominations(args.notes, args.coins)
+    if denominations is None and args.float_pence is None:
+        raise UsageError("cashdesk session open: give --float, or --notes/--coins by denomination")
+    if denominations is not None and args.float_pence is not None:
+        raise UsageError("cashdesk session open: give --float or --notes/--coins, not both")
+    return _write(args, lambda ledger, actor, _: ledger.open_session(
+        actor, args.float_pence or 0, denominations, entry_id=args.entry_id))
+
+
+def receipt(args) -> int:
+    return _write(args, lambda ledger, actor, authoriser: ledger.record_receipt(
+        actor, amount_pence=args.amount, method=args.method, code=args.code, payer=args.payer,
+        reference=args.ref, description=args.description, entry_id=args.entry_id,
+        **_override(args, authoriser)))
+
+
+def collect(args) -> int:
+    return _write(args, lambda ledger, actor, authoriser: ledger.collect_debt(
+        actor, debtor_ref=args.debtor, amount_pence=args.amount, method=args.method, reference=args.ref,
+        entry_id=args.entry_id, **_override(args, authoriser)))
+
+
+def payout(args) -> int:
+    return _write(args, lambda ledger, actor, authoriser: ledger.record_payout(
+        actor, amount_pence=args.amount, code=args.code, payee=args.payee, purpose=args.purpose,
+        receipt_held=not args.no_receipt, entry_id=args.entry_id, **_override(args, authoriser)))
+
+
+def warrant(args) -> int:
+    return _write(args, lambda ledger, actor, authoriser: ledger.issue_warrant(
+        actor, recipient=args.recipient, journey=args.journey, value_pence=args.value, code=args.code,
+        case_ref=args.case, ticket=args.ticket, travel_date=args.travel_date, purpose=args.purpose,
+        entry_id=args.entry_id, **_override(args, authoriser)))
+
+
+def reverse(args) -> int:
+    if not args.reason:
+        raise UsageError("cashdesk reverse: --reason is required")
+
+    def act(ledger, actor, authoriser):
+        return ledger.reverse(actor, seq=args.seq, reason=args.reason, authoriser=authoriser or actor,
+                              entry_id=args.entry_id)
+
+    return _write(args, act)
+
+
+# -- auditing -----------------------------------------------------------------------------
+def verify(args) -> int:
+    with open_ledger(args) as ledger:
+        try:
+            verdict = audit.verify(ledger.store, args.anchor)
+        except ValueError as error:
+            raise UsageError(f"cashdesk verify: {error}") from None
+    if args.json:
+        print(json.dumps({"ok": verdict.ok, "entries": verdict.entries, "head": verdict.head,
+                          "first_bad_seq": verdict.first_bad_seq, "problem": verdict.problem}))
+    elif verdict.ok:
+        print(f"ok: {verdict.entries} entries verified; head {verdict.head}")
+    if not verdict.ok:
+        print(f"verification failed at seq {verdict.first_bad_seq}: {verdict.problem}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def head(args) -> int:
+    with open_ledger(args) as ledger, ledger.store.reading() as reader:
+        seq, digest = reader.head()
+    print(f"{seq}:{digest}")
+    return 0
+
+
+def replay(args) -> int:
+    until_seq, until_time = parse_until(args.until)
+    with open_ledger(args) as ledger:
+        result = audit.replay(ledger.store, until_seq, until_time)
+    if args.json:
+        print(json.dumps(result.as_json()))
+        return 0
+    rows = [{"account": account, "balance_pence": pence} for account, pence in result.balances.items()]
+    print(f"balances as of seq {result.as_of_seq}")
+    return print_rows(rows, "table")
+
+
+EXPORTERS = {"hledger": audit.export_hledger, "csv": audit.export_csv, "jsonl": audit.export_jsonl}
+
+
+def export(args) -> int:
+    until_seq, until_time = parse_until(args.until)
+    exporter = EXPORTERS[args.format]
+    with open_ledger(args) as ledger:
+        if args.output is None:
+            exporter(ledger.store, sys.stdout, until_seq, until_time)
+            return 0
+        target = Path(args.output)
+        partial = target.with_name(target.name + ".partial")
+        with partial.open("w", encoding="utf-8", newline="") as out:
+            exporter(ledger.store, out, until_seq, until_time)
+        partial.replace(target)
+    return 0
+
+
+def report(args) -> int:
+    with open_ledger(args) as ledger:
+        if args.name == "limits":
+            date = None if args.all_dates else (args.date or london_today())
+            rows = reports.limits(ledger.store, date)
+        else:
+            rows = getattr(reports, args.name)(ledger.store)
+    return print_rows(rows, args.format)
+
+
+def rebuild(args) -> int:
+    with open_ledger(args) as ledger:
+        count = ledger.store.rebuild()
+    print(f"rebuilt every projection from {count} entries")
+    return 0
+
+
+def backup(args) -> int:
+    with open_ledger(args) as ledger:
+        dest = ledger.store.backup(args.dest)
+    with Ledger.open(dest) as copy:
+        verdict = audit.verify(copy.store)
+    if not verdict.ok:
+        print(f"backup {dest} does not verify at seq {verdict.first_bad_seq}: {verdict.problem}", file=sys.stderr)
+        return 1
+    print(f"backed up to {dest}: {verdict.entries} entries verified; head {verdict.head}")
+    return 0
+
+
+def demo(args) -> int:
+    from console.demo_command import run_demo
+
+    return run_demo(args)
+
+
+HANDLERS = {
+    "demo": demo, "init": init,
+    "users add": users_add, "users list": users_list, "users unlock": users_unlock,
+    "users deactivate": users_deactivate, "users roles": users_roles,
+    "codes add": codes_add, "codes retire": codes_retire, "codes list": codes_list,
+    "settings set": settings_set, "settings list": settings_list,
+    "warrants receive": warrants_receive, "warrants spoil": warrants_spoil,
+    "debtors import": debtors_import, "debtors list": debtors_list,
+    "session open": session_open, "receipt": receipt, "collect": collect, "payout": payout,
+    "warrant": warrant, "reverse": reverse,
+    "verify": verify, "head": head, "replay": replay, "export": export, "report": report,
+    "rebuild": rebuild, "backup": backup,
+}

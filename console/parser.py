@@ -1,0 +1,198 @@
+"""The command line's grammar: every command, its arguments and their help."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ledger.money import AmountError, parse_amount
+
+
+class UsageError(Exception):
+    """Bad command-line input: one line, exit 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (and exit 2) rather than a usage dump."""
+
+    def error(self, message: str):  # noqa: D401 - argparse's hook
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def amount(text: str) -> int:
+    """An argparse type: pounds on the command line, integer pence inside."""
+    try:
+        return parse_amount(text)
+    except AmountError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def positive_int(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 up")
+    return int(text)
+
+
+def _acting(parser: argparse.ArgumentParser, authorise: bool = False) -> None:
+    parser.add_argument("--as", dest="as_user", required=True, metavar="USER", help="who is acting")
+    parser.add_argument("--pin-stdin", action="store_true",
+                        help="read PINs from standard input: line 1 for --as, line 2 for --authorised-by")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--id", dest="entry_id", help="idempotency key: the same id twice posts once")
+    if authorise:
+        parser.add_argument("--authorised-by", metavar="SUPERVISOR",
+                            help="a supervisor authorising this entry over the officer's limit")
+        parser.add_argument("--reason", help="why the supervisor authorises it")
+
+
+def _money_command(sub, name: str, help_text: str) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=help_text, description=help_text)
+    _acting(parser, authorise=True)
+    return parser
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="cashdesk", description="The council counter's cash desk on a hash-chained ledger.")
+    parser.add_argument("--db", metavar="PATH", help="the ledger file (default: $CASHDESK_DB, else the user data dir)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    _setup_commands(sub)
+    _counter_commands(sub)
+    _audit_commands(sub)
+    return parser
+
+
+def _setup_commands(sub) -> None:
+    demo = sub.add_parser("demo", help="create the demo ledger if absent and print its logins")
+    demo.add_argument("--no-ui", action="store_true", help="do not start the console")
+
+    init = sub.add_parser("init", help="create a new ledger with its first admin")
+    init.add_argument("--office", required=True, help="the office's name")
+    init.add_argument("--admin", required=True, metavar="USER", help="the first admin's user name")
+    init.add_argument("--pin-stdin", action="store_true", help="read the admin's new PIN from standard input")
+
+    users = sub.add_parser("users", help="add, list, unlock, change or deactivate users").add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    add = users.add_parser("add", help="add a user (their PIN is read after yours)")
+    add.add_argument("username")
+    add.add_argument("--roles", required=True, help="comma-separated: officer,supervisor,finance,auditor,admin")
+    add.add_argument("--name", help="the person's full name")
+    _acting(add)
+    users.add_parser("list", help="every user").add_argument("--json", action="store_true")
+    for action, text in (("unlock", "unlock a user locked out by failed PINs"), ("deactivate", "deactivate a user")):
+        one = users.add_parser(action, help=text)
+        one.add_argument("username")
+        _acting(one)
+    roles = users.add_parser("roles", help="replace a user's roles")
+    roles.add_argument("username")
+    roles.add_argument("--roles", required=True)
+    _acting(roles)
+
+    codes = sub.add_parser("codes", help="income and cost codes").add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    add = codes.add_parser("add", help="add an income or cost code")
+    add.add_argument("code")
+    add.add_argument("--name", required=True)
+    add.add_argument("--type", required=True, choices=("income", "cost"))
+    _acting(add)
+    retire = codes.add_parser("retire", help="retire a code: it takes no new entries")
+    retire.add_argument("code")
+    _acting(retire)
+    codes.add_parser("list", help="every code").add_argument("--json", action="store_true")
+
+    settings = sub.add_parser("settings", help="chained settings").add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    put = settings.add_parser("set", help="change a setting (daily_limit_pence, idle_lock_seconds, ...)")
+    put.add_argument("key")
+    put.add_argument("value", type=int)
+    put.add_argument("--user", help="for daily_limit_pence: one officer's own limit")
+    _acting(put)
+    settings.add_parser("list", help="every setting in force").add_argument("--json", action="store_true")
+
+    warrants = sub.add_parser("warrants", help="travel-warrant stock").add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    receive = warrants.add_parser("receive", help="receive a range of numbered forms into stock")
+    receive.add_argument("--first", required=True, type=positive_int)
+    receive.add_argument("--last", required=True, type=positive_int)
+    _acting(receive)
+    spoil = warrants.add_parser("spoil", help="record an unused form destroyed")
+    spoil.add_argument("serial", type=positive_int)
+    spoil.add_argument("--reason", required=True)
+    _acting(spoil)
+
+    debtors = sub.add_parser("debtors", help="debts the council is owed").add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    imp = debtors.add_parser("import", help="import debts from CSV: debtor_ref,name,amount,code,description")
+    imp.add_argument("file")
+    _acting(imp)
+    debtors.add_parser("list", help="every debtor and balance").add_argument("--json", action="store_true")
+
+
+def _counter_commands(sub) -> None:
+    session = sub.add_parser("session", help="the officer's session").add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    opened = session.add_parser("open", help="open today's till with a float")
+    opened.add_argument("--float", dest="float_pence", type=amount, help="the float in pounds, e.g. 50.00")
+    opened.add_argument("--notes", help="notes by pound value x number, e.g. 20x2,10x1")
+    opened.add_argument("--coins", help="coins by pence value x number, e.g. 100x5,50x4")
+    _acting(opened)
+
+    receipt = _money_command(sub, "receipt", "record a cash or cheque receipt")
+    receipt.add_argument("--amount", required=True, type=amount)
+    receipt.add_argument("--method", required=True, choices=("cash", "cheque"))
+    receipt.add_argument("--code", required=True, help="the income code")
+    receipt.add_argument("--payer", required=True)
+    receipt.add_argument("--ref", help="the payer's reference")
+    receipt.add_argument("--description")
+
+    collect = _money_command(sub, "collect", "record a payment against a debt")
+    collect.add_argument("--debtor", required=True, help="the debtor reference")
+    collect.add_argument("--amount", required=True, type=amount)
+    collect.add_argument("--method", required=True, choices=("cash", "cheque"))
+    collect.add_argument("--ref", help="the payer's reference")
+
+    payout = _money_command(sub, "payout", "record a petty-cash payout")
+    payout.add_argument("--amount", required=True, type=amount)
+    payout.add_argument("--code", required=True, help="the cost code")
+    payout.add_argument("--payee", required=True)
+    payout.add_argument("--purpose", required=True)
+    payout.add_argument("--no-receipt", action="store_true", help="no till receipt is held for it")
+
+    warrant = _money_command(sub, "warrant", "issue the next travel warrant from stock")
+    warrant.add_argument("--recipient", required=True)
+    warrant.add_argument("--journey", required=True)
+    warrant.add_argument("--value", required=True, type=amount)
+    warrant.add_argument("--code", required=True, help="the cost code")
+    warrant.add_argument("--case", help="the case reference")
+    warrant.add_argument("--ticket", choices=("single", "return"), default="single")
+    warrant.add_argument("--travel-date", help="YYYY-MM-DD (default: the business date)")
+    warrant.add_argument("--purpose")
+
+    reverse = sub.add_parser("reverse", help="reverse one entry, authorised by a supervisor")
+    reverse.add_argument("seq", type=positive_int)
+    _acting(reverse, authorise=True)
+
+
+def _audit_commands(sub) -> None:
+    verify = sub.add_parser("verify", help="check every hash and link (and anchors)")
+    verify.add_argument("--anchor", action="append", default=[], metavar="SEQ:HASH")
+    verify.add_argument("--json", action="store_true")
+    sub.add_parser("head", help="print SEQ:HASH of the tip")
+    replay = sub.add_parser("replay", help="balances by account as of a seq or a time")
+    replay.add_argument("--until", metavar="SEQ|TIME")
+    replay.add_argument("--json", action="store_true")
+    export = sub.add_parser("export", help="the ledger as hledger journal, CSV or JSON lines")
+    export.add_argument("--format", required=True, choices=("hledger", "csv", "jsonl"))
+    export.add_argument("--until", metavar="SEQ|TIME")
+    export.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
+    report = sub.add_parser("report", help="limits, debtors, warrants")
+    report.add_argument("name", choices=("limits", "debtors", "warrants"))
+    report.add_argument("--date", help="YYYY-MM-DD (limits: default today)")
+    report.add_argument("--all-dates", action="store_true", help="limits: every date")
+    report.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    sub.add_parser("rebuild", help="drop and rebuild every projection from the entries")
+    backup = sub.add_parser("backup", help="an online copy that is verified")
+    backup.add_argument("dest")
+
+
+def read_stdin_lines() -> list[str]:
+    return sys.stdin.read().splitlines()

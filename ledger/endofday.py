@@ -1,0 +1,90 @@
+"""The day's close: the officer's blind count, a supervisor's recount request or sign-off."""
+
+from __future__ import annotations
+
+from ledger import rules
+from ledger.counter import OFFICER, _denominations_total, till
+from ledger.records import Body
+from ledger.refusals import Outcome, Refused
+from ledger.service import Actor, LedgerCore, Posted, two_postings
+from ledger.store import Writer
+
+SUPERVISOR = ("supervisor",)
+
+
+class EndOfDayOps(LedgerCore):
+    """Count (blind), recount, sign-off. The expected figure is never part of the officer's answer."""
+
+    def declare_count(self, actor: Actor, *, denominations: dict[int, int], cheques_counted: int,
+                      unused_serials: tuple[int, ...] = (), entry_id: str | None = None) -> Posted:
+        cash_pence = _denominations_total(denominations)
+        fields = {"officer": actor.username, "cash_pence_counted": cash_pence, "cheques_counted": cheques_counted,
+                  "denominations": {str(k): v for k, v in sorted(denominations.items(), reverse=True) if v},
+                  "unused_serials": tuple(sorted(set(unused_serials)))}
+
+        def decide(writer: Writer, request: Body) -> tuple[str, dict]:
+            session = writer.uncounted_session(actor.username)
+            if session is None:
+                raise Refused(Outcome.NOT_COUNTED, f"{actor.username} has no open day to count")
+            return session["business_date"], {}
+
+        return self._post(actor, "count_declared", OFFICER, fields, decide, entry_id)
+
+    def request_recount(self, actor: Actor, *, officer: str, business_date: str, reason: str,
+                        entry_id: str | None = None) -> Posted:
+        def decide(writer: Writer, request: Body) -> tuple[str, dict]:
+            self._counted_day(writer, actor, officer, business_date)
+            return business_date, {}
+
+        return self._post(actor, "recount_requested", SUPERVISOR, {"officer": officer, "reason": reason},
+                          decide, entry_id)
+
+    def sign_off(self, actor: Actor, *, officer: str, business_date: str, reason: str | None = None,
+                 entry_id: str | None = None) -> Posted:
+        """Post the variance, lock the day, and record the head the sign-off was made against."""
+        def decide(writer: Writer, request: Body) -> tuple[str, dict]:
+            figures = self.reconciliation(writer, officer, business_date, actor)
+            variance_pence = figures["cash_pence_variance"]
+            if (variance_pence or figures["cheques_counted"] != figures["cheques_expected"]) and not reason:
+                raise Refused(Outcome.VARIANCE_REASON_REQUIRED,
+                              f"the count is {rules.pounds(variance_pence)} out (cheques "
+                              f"{figures['cheques_counted']} of {figures['cheques_expected']}): give a reason")
+            head_seq, head_hash = writer.head()
+            return business_date, {**figures, "head_seq": head_seq, "head_hash": head_hash,
+                                   "postings": _variance_postings(officer, variance_pence)}
+
+        return self._post(actor, "day_signed_off", SUPERVISOR, {"officer": officer, "reason": reason},
+                          decide, entry_id)
+
+    def reconciliation(self, reader, officer: str, business_date: str, supervisor: Actor) -> dict:
+        """Expected against counted for a declared day; only for a supervisor who is not the officer."""
+        count = self._counted_day(reader, supervisor, officer, business_date)
+        totals = reader.day_totals(officer, business_date)
+        counted = count.body_dict()
+        return {
+            "cash_pence_expected": totals["cash_pence"],
+            "cash_pence_counted": counted["cash_pence_counted"],
+            "cash_pence_variance": counted["cash_pence_counted"] - totals["cash_pence"],
+            "cheques_expected": totals["cheques"],
+            "cheques_counted": counted["cheques_counted"],
+        }
+
+    def _counted_day(self, reader, supervisor: Actor, officer: str, business_date: str):
+        session = reader.session(officer, business_date)
+        if session is None or session["state"] == "signed_off":
+            raise Refused(Outcome.DAY_CLOSED if session else Outcome.NOT_COUNTED,
+                          f"{officer}'s day {business_date} is "
+                          + ("already signed off" if session else "not a day they worked"))
+        if session["state"] != "counted":
+            raise Refused(Outcome.NOT_COUNTED, f"{officer} has not declared the count for {business_date}")
+        rules.raise_first(rules.check_authoriser(supervisor.username, {"supervisor"}, officer))
+        return reader.entry(session["count_seq"])
+
+
+def _variance_postings(officer: str, variance_pence: int):
+    """A shortage is an expense; an overage is income. Either way the till ends at the count."""
+    if variance_pence < 0:
+        return two_postings("Expenses:CashVariance", till(officer), -variance_pence)
+    if variance_pence > 0:
+        return two_postings(till(officer), "Income:CashVariance", variance_pence)
+    return ()
