@@ -27,3 +27,19 @@ def parse_denominations(notes: str | None, coins: str | None) -> dict[int, int] 
             value_pence = int(match[1]) * scale
             counts[value_pence] = counts.get(value_pence, 0) + int(match[2])
     return counts
+
+
+def parse_serials(text: str | None) -> tuple[int, ...]:
+    """`500010-500050,500060` into every serial it names."""
+    serials: list[int] = []
+    for item in (text or "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        first, _, last = item.partition("-")
+        if not first.isdigit() or (last and not last.isdigit()) or int(last or first) < int(first):
+            raise UsageError(f"cashdesk: {item!r} is not a serial or a FIRST-LAST range")
+        if int(last or first) - int(first) > 10_000:
+            raise UsageError(f"cashdesk: {item!r} names more than 10,000 serials")
+        serials.extend(range(int(first), int(last or first) + 1))
+    return tuple(serials)

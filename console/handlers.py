@@ -13,6 +13,7 @@ from console.parser import UsageError
 from console.settings import resolve_db_path
 from ledger import audit, reports
 from ledger.book import Ledger
+from ledger.service import parse_date
 
 
 def _roles(text: str) -> tuple[str, ...]:
@@ -168,6 +169,44 @@ def reverse(args) -> int:
     return _write(args, act)
 
 
+def count(args) -> int:
+    from console.denominations import parse_denominations, parse_serials
+
+    denominations = parse_denominations(args.notes, args.coins) or {}
+    if args.cheques < 0:
+        raise UsageError("cashdesk count: --cheques is a number of cheques, 0 or more")
+    return _write(args, lambda ledger, actor, _: ledger.declare_count(
+        actor, denominations=denominations, cheques_counted=args.cheques,
+        unused_serials=parse_serials(args.unused_serials), entry_id=args.entry_id))
+
+
+def signoff(args) -> int:
+    date = parse_date(args.date)
+    with open_ledger(args) as ledger:
+        actor, _ = acting(ledger, args)
+        posted = ledger.sign_off(actor, officer=args.officer, business_date=date, reason=args.reason,
+                                 entry_id=args.entry_id)
+        with ledger.store.reading() as reader:
+            seq, digest = reader.head()
+    anchor = f"{seq}:{digest}"
+    if args.json:
+        print(json.dumps({**posted.as_json(), "anchor": anchor}))
+    else:
+        from console.formatting import money
+
+        body = posted.body
+        print(f"signed off {args.officer} {date}: expected {money(body['cash_pence_expected'])}, "
+              f"counted {money(body['cash_pence_counted'])}, variance {money(body['cash_pence_variance'])}")
+        print(f"anchor {anchor}")
+    return 0
+
+
+def recount(args) -> int:
+    date = parse_date(args.date)
+    return _write(args, lambda ledger, actor, _: ledger.request_recount(
+        actor, officer=args.officer, business_date=date, reason=args.reason, entry_id=args.entry_id))
+
+
 # -- auditing -----------------------------------------------------------------------------
 def verify(args) -> int:
     with open_ledger(args) as ledger:
@@ -267,7 +306,7 @@ HANDLERS = {
     "warrants receive": warrants_receive, "warrants spoil": warrants_spoil,
     "debtors import": debtors_import, "debtors list": debtors_list,
     "session open": session_open, "receipt": receipt, "collect": collect, "payout": payout,
-    "warrant": warrant, "reverse": reverse,
+    "warrant": warrant, "reverse": reverse, "count": count, "signoff": signoff, "recount": recount,
     "verify": verify, "head": head, "replay": replay, "export": export, "report": report,
     "rebuild": rebuild, "backup": backup,
 }

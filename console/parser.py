@@ -167,6 +167,22 @@ def _counter_commands(sub) -> None:
     warrant.add_argument("--travel-date", help="YYYY-MM-DD (default: the business date)")
     warrant.add_argument("--purpose")
 
+    count = sub.add_parser("count", help="declare the day's closing count (blind)")
+    count.add_argument("--notes", help="notes by pound value x number, e.g. 20x2,10x1")
+    count.add_argument("--coins", help="coins by pence value x number, e.g. 200x3,50x1")
+    count.add_argument("--cheques", type=int, default=0, help="how many cheques are in the till")
+    count.add_argument("--unused-serials", help="warrant serials held unused, e.g. 500010-500050,500060")
+    _acting(count)
+
+    for name, text in (("signoff", "sign off an officer's counted day (a supervisor, not the officer)"),
+                       ("recount", "send an officer's count back to be done again")):
+        close = sub.add_parser(name, help=text)
+        close.add_argument("--officer", required=True)
+        close.add_argument("--date", required=True, help="the business date, YYYY-MM-DD")
+        close.add_argument("--reason", required=(name == "recount"),
+                           help="required when the count differs from what was expected")
+        _acting(close)
+
     reverse = sub.add_parser("reverse", help="reverse one entry, authorised by a supervisor")
     reverse.add_argument("seq", type=positive_int)
     _acting(reverse, authorise=True)

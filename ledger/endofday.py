@@ -46,9 +46,10 @@ class EndOfDayOps(LedgerCore):
             figures = self.reconciliation(writer, officer, business_date, actor)
             variance_pence = figures["cash_pence_variance"]
             if (variance_pence or figures["cheques_counted"] != figures["cheques_expected"]) and not reason:
+                cash = "short" if variance_pence < 0 else "over"
                 raise Refused(Outcome.VARIANCE_REASON_REQUIRED,
-                              f"the count is {rules.pounds(variance_pence)} out (cheques "
-                              f"{figures['cheques_counted']} of {figures['cheques_expected']}): give a reason")
+                              f"the cash is {rules.pounds(abs(variance_pence))} {cash} and cheques are "
+                              f"{figures['cheques_counted']} of {figures['cheques_expected']}: give a reason")
             head_seq, head_hash = writer.head()
             return business_date, {**figures, "head_seq": head_seq, "head_hash": head_hash,
                                    "postings": _variance_postings(officer, variance_pence)}

@@ -8,7 +8,9 @@ from ledger.refusals import Outcome, Refused
 
 
 def pounds(amount_pence: int) -> str:
-    return f"£{format_plain(amount_pence)}"
+    """£12.50, or -£12.50: plain enough for a refusal line, with no locale machinery."""
+    sign = "-" if amount_pence < 0 else ""
+    return f"{sign}£{format_plain(abs(amount_pence))}"
 
 
 def check_session(officer: str, open_session: dict | None, today_session: dict | None) -> Refused | None:
