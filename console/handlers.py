@@ -186,9 +186,7 @@ def signoff(args) -> int:
         actor, _ = acting(ledger, args)
         posted = ledger.sign_off(actor, officer=args.officer, business_date=date, reason=args.reason,
                                  entry_id=args.entry_id)
-        with ledger.store.reading() as reader:
-            seq, digest = reader.head()
-    anchor = f"{seq}:{digest}"
+    anchor = f"{posted.entry.seq}:{posted.entry.hash}"
     if args.json:
         print(json.dumps({**posted.as_json(), "anchor": anchor}))
     else:

@@ -103,7 +103,7 @@ def _setup_commands(sub) -> None:
         dest="action", metavar="ACTION", required=True, parser_class=Parser)
     put = settings.add_parser("set", help="change a setting (daily_limit_pence, idle_lock_seconds, ...)")
     put.add_argument("key")
-    put.add_argument("value", type=int)
+    put.add_argument("value")
     put.add_argument("--user", help="for daily_limit_pence: one officer's own limit")
     _acting(put)
     settings.add_parser("list", help="every setting in force").add_argument("--json", action="store_true")

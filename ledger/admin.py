@@ -20,6 +20,8 @@ SETTINGS: dict[str, tuple[int, int, int, bool]] = {
     "idle_lock_seconds": (30, 86_400, 300, False),
     "variance_threshold_pence": (0, MAX_AMOUNT_PENCE, 0, False),
 }
+#: Settings whose value is text: key -> what it is.
+TEXT_SETTINGS = {"anchor_log_path": "where sign-off anchors are appended (default: beside the ledger)"}
 MAX_WARRANT_RANGE = 10_000
 
 
@@ -95,14 +97,8 @@ class AdminOps(LedgerCore):
 
         return self._post(actor, "code_retired", ADMIN, {"code": code.strip().upper()}, decide)
 
-    def set_setting(self, actor: Actor, key: str, value: int, user: str | None = None) -> Posted:
-        if key not in SETTINGS:
-            raise Refused(Outcome.SETTING_INVALID, f"there is no setting {key}; known: {', '.join(SETTINGS)}")
-        lowest, highest, _default, per_user = SETTINGS[key]
-        if not lowest <= value <= highest:
-            raise Refused(Outcome.SETTING_INVALID, f"{key} must be from {lowest} to {highest}")
-        if user is not None and not per_user:
-            raise Refused(Outcome.SETTING_INVALID, f"{key} is set for the whole office, not per user")
+    def set_setting(self, actor: Actor, key: str, value: int | str, user: str | None = None) -> Posted:
+        value = _checked_setting(key, value, user)
 
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
             if user is not None and writer.user(user) is None:
@@ -150,6 +146,30 @@ class AdminOps(LedgerCore):
     def setting_value(self, reader, key: str, user: str = "") -> int:
         value = reader.setting(key, user)
         return SETTINGS[key][2] if value is None else value
+
+
+def _checked_setting(key: str, value: int | str, user: str | None) -> int | str:
+    """The value as the setting takes it (int or text), or a SETTING_INVALID refusal."""
+    if key in TEXT_SETTINGS:
+        if user is not None:
+            raise Refused(Outcome.SETTING_INVALID, f"{key} is set for the whole office, not per user")
+        return str(value)
+    if key not in SETTINGS:
+        known = ", ".join([*SETTINGS, *TEXT_SETTINGS])
+        raise Refused(Outcome.SETTING_INVALID, f"there is no setting {key}; known: {known}")
+    lowest, highest, _default, per_user = SETTINGS[key]
+    number = value if isinstance(value, int) else _int_or_refuse(key, value)
+    if not lowest <= number <= highest:
+        raise Refused(Outcome.SETTING_INVALID, f"{key} must be from {lowest} to {highest}")
+    if user is not None and not per_user:
+        raise Refused(Outcome.SETTING_INVALID, f"{key} is set for the whole office, not per user")
+    return number
+
+
+def _int_or_refuse(key: str, text: str) -> int:
+    if not text.isascii() or not text.lstrip("-").isdigit():
+        raise Refused(Outcome.SETTING_INVALID, f"{key} takes a whole number, not {text!r}")
+    return int(text)
 
 
 def _roles(roles: tuple[str, ...]) -> tuple[str, ...]:

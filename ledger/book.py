@@ -5,14 +5,15 @@ from __future__ import annotations
 import os
 
 from ledger.admin import AdminOps
+from ledger.banking import BankingOps
 from ledger.counter import CounterOps
 from ledger.endofday import EndOfDayOps
 from ledger.service import Clock, utc_now
 from ledger.store import create_store, open_store
 
 
-class Ledger(AdminOps, CounterOps, EndOfDayOps):
-    """Admin, counter and end-of-day operations over one store. The CLI and the console both call this."""
+class Ledger(AdminOps, CounterOps, EndOfDayOps, BankingOps):
+    """Admin, counter, end-of-day and banking operations over one store. The CLI and the console both call this."""
 
     @classmethod
     def open(cls, location: str | os.PathLike, clock: Clock = utc_now, terminal: str | None = None) -> "Ledger":

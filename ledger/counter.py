@@ -102,8 +102,10 @@ class CounterOps(LedgerCore):
                       purpose: str | None = None, entry_id: str | None = None,
                       authoriser: Actor | None = None, override_reason: str | None = None) -> Posted:
         fields = {"recipient": recipient, "journey": journey, "value_pence": value_pence, "code": code,
-                  "case_ref": case_ref, "ticket": ticket, "travel_date": travel_date,
-                  "purpose": purpose, "override": _override(authoriser, override_reason)}
+                  "case_ref": case_ref, "ticket": ticket, "purpose": purpose,
+                  "override": _override(authoriser, override_reason)}
+        if travel_date is not None:
+            fields["travel_date"] = travel_date
 
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
             business_date = self._working_date(writer, actor)

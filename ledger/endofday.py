@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ledger import rules
+from ledger.anchors import AnchorLine, append_anchor, default_anchor_log
 from ledger.counter import OFFICER, _denominations_total, till
 from ledger.records import Body
 from ledger.refusals import Outcome, Refused
 from ledger.service import Actor, LedgerCore, Posted, two_postings
-from ledger.store import Writer
+from ledger.store import StoreError, Writer
 
 SUPERVISOR = ("supervisor",)
+
+
+class AnchorLogUnwritable(StoreError):
+    """The sign-off was written but its anchor could not be appended to the log."""
 
 
 class EndOfDayOps(LedgerCore):
@@ -54,8 +61,29 @@ class EndOfDayOps(LedgerCore):
             return business_date, {**figures, "head_seq": head_seq, "head_hash": head_hash,
                                    "postings": _variance_postings(officer, variance_pence)}
 
-        return self._post(actor, "day_signed_off", SUPERVISOR, {"officer": officer, "reason": reason},
-                          decide, entry_id)
+        posted = self._post(actor, "day_signed_off", SUPERVISOR, {"officer": officer, "reason": reason},
+                            decide, entry_id)
+        if posted.outcome is Outcome.APPENDED:
+            self._log_anchor(posted)
+        return posted
+
+    def anchor_log_path(self) -> Path:
+        with self.store.reading() as reader:
+            configured = reader.setting("anchor_log_path")
+        return Path(configured) if configured else default_anchor_log(Path(self.store.path))
+
+    def _log_anchor(self, posted: Posted) -> None:
+        entry = posted.entry
+        line = AnchorLine(f"{entry.seq}:{entry.hash}", entry.business_date, posted.body["officer"], entry.actor,
+                          entry.recorded_at)
+        path = self.anchor_log_path()
+        try:
+            append_anchor(path, line)
+        except OSError as error:
+            raise AnchorLogUnwritable(
+                f"the sign-off is recorded at seq {entry.seq}, but the anchor log {path} could not be "
+                f"written ({error.strerror}); note the anchor {line.anchor} and fix the path"
+            ) from None
 
     def reconciliation(self, reader, officer: str, business_date: str, supervisor: Actor) -> dict:
         """Expected against counted for a declared day; only for a supervisor who is not the officer."""

@@ -116,7 +116,7 @@ class CodeRetired(Body):
 
 class SettingChanged(Body):
     key: str
-    value: int
+    value: int | Annotated[str, AfterValidator(lambda v: clean_text(v, limit=500))]
     user: Username | None = None
 
 
@@ -225,6 +225,14 @@ class DaySignedOff(Body):
     postings: tuple[Posting, ...] = ()
 
 
+class CashBanked(Body):
+    officer: Username
+    bag: _pattern(re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,19}"), "bag number (letters, digits, -; up to 20)")
+    amount_pence: int = 0
+    float_pence: int = 0
+    postings: tuple[Posting, ...] = ()
+
+
 BODIES: dict[str, type[Body]] = {
     "book_created": BookCreated,
     "user_added": UserAdded,
@@ -249,6 +257,7 @@ BODIES: dict[str, type[Body]] = {
     "count_declared": CountDeclared,
     "recount_requested": RecountRequested,
     "day_signed_off": DaySignedOff,
+    "cash_banked": CashBanked,
 }
 
 #: Kinds whose amount counts against the officer's daily limit.

@@ -44,6 +44,10 @@ class Outcome(StrEnum):
     DAY_CLOSED = "day_closed"
     NOT_COUNTED = "not_counted"
     VARIANCE_REASON_REQUIRED = "variance_reason_required"
+    NOT_SIGNED_OFF = "not_signed_off"
+    ALREADY_BANKED = "already_banked"
+    BAG_USED = "bag_used"
+    NOTHING_TO_BANK = "nothing_to_bank"
     # 6. codes, debtors, warrant forms
     CODE_UNKNOWN = "code_unknown"
     CODE_RETIRED = "code_retired"
@@ -85,6 +89,10 @@ DESCRIPTIONS: dict[Outcome, str] = {
     Outcome.DAY_CLOSED: "The business day concerned is closed: nothing more is recorded for it.",
     Outcome.NOT_COUNTED: "The officer's day has no count waiting: sign-off and recount need a declared count.",
     Outcome.VARIANCE_REASON_REQUIRED: "The count differs from what was expected: sign-off needs a reason.",
+    Outcome.NOT_SIGNED_OFF: "Banking needs the officer's day to be signed off first.",
+    Outcome.ALREADY_BANKED: "That officer's takings for that day were already banked.",
+    Outcome.BAG_USED: "That bag number already carried other takings.",
+    Outcome.NOTHING_TO_BANK: "The till holds no takings beyond its float.",
     Outcome.DEBTOR_UNKNOWN: "No debt is held under that debtor reference.",
     Outcome.OVERPAYMENT: "The payment is more than the debtor owes; the balance is shown.",
     Outcome.INSUFFICIENT_CASH: "The payout is more than the cash in the officer's till.",

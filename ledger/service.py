@@ -18,10 +18,6 @@ from ledger.refusals import Outcome, Refused
 from ledger.store import SqliteStore, Writer
 
 LONDON = ZoneInfo("Europe/London")
-#: Body fields the ledger fills in; a retried request is compared without them.
-DERIVED_FIELDS = frozenset({"receipt_no", "serial", "postings"})
-#: Fields the ledger fills in only when the request left them out.
-DEFAULTED_FIELDS = frozenset({"travel_date", "reversed_entry_id"})
 Clock = Callable[[], datetime]
 
 
@@ -152,7 +148,7 @@ class LedgerCore:
             request = validated(BODIES[kind], **fields)
             existing = writer.entry_by_id(entry_id)
             if existing is not None:
-                return self._already(existing, kind, actor, request)
+                return self._already(existing, kind, actor, request.model_dump(mode="json", include=set(fields)))
             business_date, derived = decide(writer, request)
             body = request.model_copy(update=derived).dump()
             entry = self._append(writer, kind, actor.username, business_date, body, entry_id)
@@ -180,23 +176,22 @@ class LedgerCore:
             raise Refused(Outcome.ROLE_REQUIRED, f"{actor.username} needs the {' or '.join(roles)} role for this")
 
     @staticmethod
-    def _already(existing: Entry, kind: str, actor: Actor, request: Body) -> Posted:
+    def _already(existing: Entry, kind: str, actor: Actor, asked: dict) -> Posted:
+        """A retry of the same request is answered with the original; anything else is refused.
+
+        `asked` holds exactly the fields the caller gave (normalised); everything else in
+        a body is filled in by the ledger (receipt number, serial, postings...).
+        """
         body = existing.body_dict()
-        asked, held = _without_derived(request.dump()), _without_derived(body)
         same = (
             existing.kind == kind
             and existing.actor == actor.username
-            and all(held.get(key) == value for key, value in asked.items())
-            and set(held) <= set(asked) | DEFAULTED_FIELDS
+            and all(body.get(key) == value for key, value in asked.items())
         )
         if not same:
             raise Refused(Outcome.ENTRY_ID_REUSED,
                           f"entry id {existing.entry_id} was used for different content at seq {existing.seq}")
         return Posted(Outcome.ALREADY_RECORDED, existing, body)
-
-
-def _without_derived(body: dict) -> dict:
-    return {key: value for key, value in body.items() if key not in DERIVED_FIELDS}
 
 
 def parse_date(text: str) -> str:

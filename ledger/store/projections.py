@@ -107,6 +107,13 @@ def _recount_requested(conn, entry, body):
 
 def _day_signed_off(conn, entry, body):
     _set_session_state(conn, body["officer"], entry.business_date, "signed_off")
+    conn.execute("UPDATE sessions SET signed_off_seq = ? WHERE officer = ? AND business_date = ?",
+                 (entry.seq, body["officer"], entry.business_date))
+
+
+def _cash_banked(conn, entry, body):
+    conn.execute("UPDATE sessions SET banked_seq = ?, bag = ? WHERE officer = ? AND business_date = ?",
+                 (entry.seq, body["bag"], body["officer"], entry.business_date))
 
 
 def _set_session_state(conn, officer: str, business_date: str, state: str) -> None:
@@ -204,4 +211,5 @@ _HANDLERS: dict[str, Apply] = {
     "count_declared": _count_declared,
     "recount_requested": _recount_requested,
     "day_signed_off": _day_signed_off,
+    "cash_banked": _cash_banked,
 }

@@ -94,6 +94,10 @@ class Reader:
             (officer,),
         )
 
+    def bag(self, bag: str) -> dict | None:
+        """The session whose takings left in this bag, if any."""
+        return self._one("SELECT * FROM sessions WHERE bag = ?", (bag,))
+
     def uncounted_session(self, officer: str) -> dict | None:
         """A session still waiting for its count: open, or sent back for a recount."""
         return self._one(

@@ -45,7 +45,7 @@ PROJECTIONS: dict[str, tuple[dict[str, type], str | tuple[str, ...] | None]] = {
     "settings": ({"key": str, "scope": str, "value": int}, ("key", "scope")),
     "sessions": (
         {"officer": str, "business_date": str, "opened_seq": int, "float_pence": int,
-         "state": str, "count_seq": int},
+         "state": str, "count_seq": int, "signed_off_seq": int, "banked_seq": int, "bag": str},
         ("officer", "business_date"),
     ),
     "postings": (
@@ -73,6 +73,7 @@ INDEXES = (
     ("postings", ["seq"]),
     ("counter_entries", ["officer", "business_date"]),
     ("sessions", ["officer", "state"]),
+    ("sessions", ["bag"]),
     ("warrants", ["status", "serial"]),
 )
 
