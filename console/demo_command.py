@@ -6,6 +6,7 @@ from pathlib import Path
 
 from console.settings import resolve_db_path
 from ledger import audit
+from ledger.anchors import default_anchor_log
 from ledger.book import Ledger
 from ledger.demo import LOGINS, build_demo
 
@@ -18,9 +19,10 @@ def run_demo(args) -> int:
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".building")
-        for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+        for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm"), default_anchor_log(partial)):
             leftover.unlink(missing_ok=True)
         build_demo(partial).close()
+        default_anchor_log(partial).replace(default_anchor_log(path))
         partial.replace(path)
         ledger = Ledger.open(path)
         print(f"Created the demo ledger at {path}")

@@ -15,14 +15,14 @@ def money(amount_pence: int) -> str:
 
 
 def table(rows: list[dict], columns: list[str] | None = None) -> str:
-    """A plain aligned table; columns ending in _pence are shown as money."""
+    """A plain aligned table; columns named *_pence* are shown as money."""
     if not rows:
         return "(nothing to show)"
     columns = columns or list(rows[0])
     cells = [[_cell(column, row.get(column)) for column in columns] for row in rows]
-    headers = [column.removesuffix("_pence") for column in columns]
+    headers = [column.replace("_pence", "") for column in columns]
     widths = [max(len(headers[i]), *(len(line[i]) for line in cells)) for i in range(len(columns))]
-    numeric = [column.endswith("_pence") for column in columns]
+    numeric = ["_pence" in column for column in columns]
     lines = ["  ".join(h.ljust(w) if not n else h.rjust(w) for h, w, n in zip(headers, widths, numeric))]
     lines.append("  ".join("-" * w for w in widths))
     for line in cells:
@@ -33,7 +33,7 @@ def table(rows: list[dict], columns: list[str] | None = None) -> str:
 def _cell(column: str, value) -> str:
     if value is None:
         return ""
-    if column.endswith("_pence") and isinstance(value, int):
+    if "_pence" in column and isinstance(value, int):
         return money(value)
     if isinstance(value, bool):
         return "yes" if value else "no"

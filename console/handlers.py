@@ -12,6 +12,7 @@ from console.commands import (
 from console.parser import UsageError
 from console.settings import resolve_db_path
 from ledger import audit, reports
+from ledger.anchors import read_anchors
 from ledger.book import Ledger
 from ledger.service import parse_date
 
@@ -199,6 +200,19 @@ def signoff(args) -> int:
     return 0
 
 
+def bank(args) -> int:
+    date = parse_date(args.date)
+    return _write(args, lambda ledger, actor, _: ledger.bank(
+        actor, officer=args.officer, business_date=date, bag=args.bag, entry_id=args.entry_id))
+
+
+def counts(args) -> int:
+    with open_ledger(args) as ledger:
+        actor, _ = acting(ledger, args)
+        rows = ledger.days_waiting(actor)
+    return print_rows(rows, args.format)
+
+
 def recount(args) -> int:
     date = parse_date(args.date)
     return _write(args, lambda ledger, actor, _: ledger.request_recount(
@@ -207,16 +221,22 @@ def recount(args) -> int:
 
 # -- auditing -----------------------------------------------------------------------------
 def verify(args) -> int:
+    anchors = list(args.anchor)
     with open_ledger(args) as ledger:
         try:
-            verdict = audit.verify(ledger.store, args.anchor)
+            if args.anchors:
+                anchors += read_anchors(Path(args.anchors))
+            verdict = audit.verify(ledger.store, anchors)
+        except FileNotFoundError:
+            raise UsageError(f"cashdesk verify: no anchor log {args.anchors}") from None
         except ValueError as error:
             raise UsageError(f"cashdesk verify: {error}") from None
     if args.json:
         print(json.dumps({"ok": verdict.ok, "entries": verdict.entries, "head": verdict.head,
                           "first_bad_seq": verdict.first_bad_seq, "problem": verdict.problem}))
     elif verdict.ok:
-        print(f"ok: {verdict.entries} entries verified; head {verdict.head}")
+        checked = f", {len(anchors)} anchors match" if anchors else ""
+        print(f"ok: {verdict.entries} entries verified{checked}; head {verdict.head}")
     if not verdict.ok:
         print(f"verification failed at seq {verdict.first_bad_seq}: {verdict.problem}", file=sys.stderr)
         return 1
@@ -261,13 +281,9 @@ def export(args) -> int:
 
 
 def report(args) -> int:
-    with open_ledger(args) as ledger:
-        if args.name == "limits":
-            date = None if args.all_dates else (args.date or london_today())
-            rows = reports.limits(ledger.store, date)
-        else:
-            rows = getattr(reports, args.name)(ledger.store)
-    return print_rows(rows, args.format)
+    from console.reporting import run_report
+
+    return run_report(args)
 
 
 def rebuild(args) -> int:
@@ -305,6 +321,7 @@ HANDLERS = {
     "debtors import": debtors_import, "debtors list": debtors_list,
     "session open": session_open, "receipt": receipt, "collect": collect, "payout": payout,
     "warrant": warrant, "reverse": reverse, "count": count, "signoff": signoff, "recount": recount,
+    "bank": bank, "counts": counts,
     "verify": verify, "head": head, "replay": replay, "export": export, "report": report,
     "rebuild": rebuild, "backup": backup,
 }

@@ -8,6 +8,9 @@ import sys
 from ledger.money import AmountError, parse_amount
 
 
+REPORTS = ("daily", "reconciliation", "limits", "warrants", "debtors", "income", "slip")
+
+
 class UsageError(Exception):
     """Bad command-line input: one line, exit 2."""
 
@@ -183,6 +186,17 @@ def _counter_commands(sub) -> None:
                            help="required when the count differs from what was expected")
         _acting(close)
 
+    bank = sub.add_parser("bank", help="bank a signed-off day's takings in a numbered bag")
+    bank.add_argument("--officer", required=True)
+    bank.add_argument("--date", required=True, help="the business date, YYYY-MM-DD")
+    bank.add_argument("--bag", required=True, help="the bag number")
+    _acting(bank)
+
+    counts = sub.add_parser("counts", help="days waiting for sign-off, oldest first, expected against counted")
+    counts.add_argument("--as", dest="as_user", required=True, metavar="SUPERVISOR")
+    counts.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
+    counts.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
     reverse = sub.add_parser("reverse", help="reverse one entry, authorised by a supervisor")
     reverse.add_argument("seq", type=positive_int)
     _acting(reverse, authorise=True)
@@ -191,6 +205,7 @@ def _counter_commands(sub) -> None:
 def _audit_commands(sub) -> None:
     verify = sub.add_parser("verify", help="check every hash and link (and anchors)")
     verify.add_argument("--anchor", action="append", default=[], metavar="SEQ:HASH")
+    verify.add_argument("--anchors", metavar="FILE", help="check every anchor in an anchor log")
     verify.add_argument("--json", action="store_true")
     sub.add_parser("head", help="print SEQ:HASH of the tip")
     replay = sub.add_parser("replay", help="balances by account as of a seq or a time")
@@ -200,11 +215,15 @@ def _audit_commands(sub) -> None:
     export.add_argument("--format", required=True, choices=("hledger", "csv", "jsonl"))
     export.add_argument("--until", metavar="SEQ|TIME")
     export.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
-    report = sub.add_parser("report", help="limits, debtors, warrants")
-    report.add_argument("name", choices=("limits", "debtors", "warrants"))
-    report.add_argument("--date", help="YYYY-MM-DD (limits: default today)")
+    report = sub.add_parser("report", help="daily, reconciliation, limits, warrants, debtors, income, slip")
+    report.add_argument("name", choices=REPORTS)
+    report.add_argument("--date", help="YYYY-MM-DD (default today, Europe/London)")
     report.add_argument("--all-dates", action="store_true", help="limits: every date")
-    report.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    report.add_argument("--from", dest="first_date", help="income: first business date (default: --date)")
+    report.add_argument("--to", dest="last_date", help="income: last business date (default: --date)")
+    report.add_argument("--officer", help="slip: whose sign-off slip")
+    report.add_argument("--format", choices=("table", "csv", "json", "pdf"), default="table")
+    report.add_argument("--output", "-o", metavar="FILE", help="write here (required for pdf)")
     sub.add_parser("rebuild", help="drop and rebuild every projection from the entries")
     backup = sub.add_parser("backup", help="an online copy that is verified")
     backup.add_argument("dest")

@@ -104,7 +104,7 @@ def _set_up(ledger: Ledger, clock: DemoClock) -> None:
 
 
 def _counter_day(ledger: Ledger, clock: DemoClock, officer: Actor, sam: Actor, rng: random.Random) -> None:
-    ledger.open_session(officer, 0, {2000: 1, 1000: 2, 500: 1, 100: 3, 50: 2})
+    ledger.open_session(officer, 0, {2000: 1, 1000: 2, 500: 1, 100: 4, 50: 2})
     posted = []
     for _ in range(rng.randint(5, 7)):
         clock.tick(rng.randint(8, 40))

@@ -85,6 +85,21 @@ class EndOfDayOps(LedgerCore):
                 f"written ({error.strerror}); note the anchor {line.anchor} and fix the path"
             ) from None
 
+    def days_waiting(self, supervisor: Actor) -> list[dict]:
+        """Every day not yet signed off, oldest first; expected figures only where counted and
+        only for a supervisor who is not that officer (the count stays blind to the officer)."""
+        with self.store.reading() as reader:
+            self._check_actor(reader, supervisor, SUPERVISOR)
+            rows = []
+            for session in reader.days_not_signed_off():
+                row = {"officer": session["officer"], "business_date": session["business_date"],
+                       "state": session["state"]}
+                if session["state"] == "counted" and session["officer"] != supervisor.username:
+                    row.update(self.reconciliation(reader, session["officer"], session["business_date"],
+                                                   supervisor))
+                rows.append(row)
+        return rows
+
     def reconciliation(self, reader, officer: str, business_date: str, supervisor: Actor) -> dict:
         """Expected against counted for a declared day; only for a supervisor who is not the officer."""
         count = self._counted_day(reader, supervisor, officer, business_date)

@@ -94,6 +94,10 @@ class Reader:
             (officer,),
         )
 
+    def days_not_signed_off(self) -> list[dict]:
+        return list(self.db.query(
+            "SELECT * FROM sessions WHERE state != 'signed_off' ORDER BY business_date, officer"))
+
     def bag(self, bag: str) -> dict | None:
         """The session whose takings left in this bag, if any."""
         return self._one("SELECT * FROM sessions WHERE bag = ?", (bag,))
@@ -171,3 +175,32 @@ class Reader:
     def warrants_by_status(self) -> dict[str, int]:
         rows = self.conn.execute("SELECT status, count(*) FROM warrants GROUP BY status")
         return dict(rows.fetchall())
+
+    # -- reports -------------------------------------------------------------------------
+    def entries_on(self, business_date: str, kinds: tuple[str, ...]) -> list[tuple]:
+        marks = ", ".join("?" * len(kinds))
+        return self.conn.execute(
+            f"{_SELECT_ENTRY} WHERE business_date = ? AND kind IN ({marks}) ORDER BY seq",
+            (business_date, *kinds),
+        ).fetchall()
+
+    def warrant_register(self) -> list[dict]:
+        return list(self.db.query(
+            "SELECT w.serial, w.status, w.received_seq, w.used_seq, e.body AS used_body, "
+            "e.business_date AS used_date, e.actor AS used_by "
+            "FROM warrants w LEFT JOIN entries e ON e.seq = w.used_seq ORDER BY w.serial"))
+
+    def postings_between(self, prefix: str, first_date: str, last_date: str) -> list[dict]:
+        """Net postings per account under a prefix, business dates first..last inclusive."""
+        return list(self.db.query(
+            "SELECT account, sum(amount_pence) AS amount_pence, count(DISTINCT seq) AS entries FROM postings "
+            "WHERE account LIKE ? AND business_date BETWEEN ? AND ? GROUP BY account ORDER BY account",
+            (prefix + "%", first_date, last_date)))
+
+    def collections_by_debtor(self) -> dict[str, dict]:
+        rows = self.db.query(
+            "SELECT substr(p.account, 16) AS debtor_ref, count(*) AS collections, max(p.business_date) AS last_date "
+            "FROM postings p JOIN counter_entries c ON c.seq = p.seq "
+            "WHERE c.kind = 'debt_collected' AND c.reversed_by IS NULL AND p.account LIKE 'Assets:Debtors:%' "
+            "GROUP BY p.account")
+        return {row["debtor_ref"]: row for row in rows}
