@@ -286,6 +286,26 @@ def report(args) -> int:
     return run_report(args)
 
 
+def simulate(args) -> int:
+    from datetime import datetime, timezone
+
+    from ledger.simulate import SimClock, simulate as simulate_history
+
+    path = resolve_db_path(args.db)
+    clock = SimClock(datetime(2000, 1, 1, tzinfo=timezone.utc))
+    if path.exists():
+        ledger = Ledger.open(path, clock=clock, terminal="simulate")
+    else:
+        ledger = Ledger.create(path, office="Simulated Office", admin="simadmin", pin="135790", clock=clock,
+                               terminal="simulate")
+    with ledger:
+        result = simulate_history(ledger, clock, args.days, args.officers, seed=args.seed)
+    print(f"simulated {result.days} working days ({result.first_day} to {result.last_day}) for "
+          f"{args.officers} officers: {result.entries_after - result.entries_before} entries written, "
+          f"{result.entries_after} in the ledger")
+    return 0
+
+
 def rebuild(args) -> int:
     with open_ledger(args) as ledger:
         count = ledger.store.rebuild()
@@ -323,5 +343,5 @@ HANDLERS = {
     "warrant": warrant, "reverse": reverse, "count": count, "signoff": signoff, "recount": recount,
     "bank": bank, "counts": counts,
     "verify": verify, "head": head, "replay": replay, "export": export, "report": report,
-    "rebuild": rebuild, "backup": backup,
+    "rebuild": rebuild, "simulate": simulate, "backup": backup,
 }

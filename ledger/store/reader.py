@@ -169,6 +169,9 @@ class Reader:
     def next_stock_serial(self) -> int | None:
         return self._value("SELECT min(serial) FROM warrants WHERE status = 'stock'")
 
+    def highest_serial(self) -> int:
+        return self._value("SELECT coalesce(max(serial), 0) FROM warrants")
+
     def serials_held(self, first: int, last: int) -> int:
         return self._value("SELECT count(*) FROM warrants WHERE serial BETWEEN ? AND ?", (first, last))
 
