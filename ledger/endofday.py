@@ -52,11 +52,15 @@ class EndOfDayOps(LedgerCore):
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
             figures = self.reconciliation(writer, officer, business_date, actor)
             variance_pence = figures["cash_pence_variance"]
-            if (variance_pence or figures["cheques_counted"] != figures["cheques_expected"]) and not reason:
+            out = (variance_pence or figures["cheques_counted"] != figures["cheques_expected"]
+                   or figures["serials_not_in_stock"])
+            if out and not reason:
                 cash = "short" if variance_pence < 0 else "over"
                 raise Refused(Outcome.VARIANCE_REASON_REQUIRED,
-                              f"the cash is {rules.pounds(abs(variance_pence))} {cash} and cheques are "
-                              f"{figures['cheques_counted']} of {figures['cheques_expected']}: give a reason")
+                              f"the cash is {rules.pounds(abs(variance_pence))} {cash}, cheques are "
+                              f"{figures['cheques_counted']} of {figures['cheques_expected']} and "
+                              f"{len(figures['serials_not_in_stock'])} declared warrant serials are not in "
+                              "stock: give a reason")
             head_seq, head_hash = writer.head()
             return business_date, {**figures, "head_seq": head_seq, "head_hash": head_hash,
                                    "postings": _variance_postings(officer, variance_pence)}
@@ -111,6 +115,9 @@ class EndOfDayOps(LedgerCore):
             "cash_pence_variance": counted["cash_pence_counted"] - totals["cash_pence"],
             "cheques_expected": totals["cheques"],
             "cheques_counted": counted["cheques_counted"],
+            "warrants_issued": totals["warrants_issued"],
+            "serials_declared": len(counted.get("unused_serials", ())),
+            "serials_not_in_stock": tuple(reader.serials_not_in_stock(counted.get("unused_serials", ()))),
         }
 
     def _counted_day(self, reader, supervisor: Actor, officer: str, business_date: str):

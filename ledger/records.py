@@ -219,6 +219,9 @@ class DaySignedOff(Body):
     cash_pence_variance: int = 0
     cheques_expected: int = 0
     cheques_counted: int = 0
+    warrants_issued: int = 0
+    serials_declared: int = 0
+    serials_not_in_stock: tuple[int, ...] = ()
     reason: Reason | None = None
     head_seq: int = 0
     head_hash: str = ""

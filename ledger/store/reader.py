@@ -119,7 +119,16 @@ class Reader:
             (officer, business_date),
         )
         cheques_pence = self.account_balance_pence(f"Assets:Cheques:{officer}", business_date)
-        return {"cash_pence": cash_pence, "cheques": cheques, "cheques_pence": cheques_pence}
+        warrants = self._value(
+            "SELECT count(*) FROM counter_entries WHERE officer = ? AND business_date = ? "
+            "AND kind = 'warrant_issued' AND reversed_by IS NULL", (officer, business_date))
+        return {"cash_pence": cash_pence, "cheques": cheques, "cheques_pence": cheques_pence,
+                "warrants_issued": warrants}
+
+    def serials_not_in_stock(self, serials) -> list[int]:
+        """Of serials an officer says they hold unused, those the register does not show in stock."""
+        return [serial for serial in serials
+                if self._value("SELECT status FROM warrants WHERE serial = ?", (serial,)) != "stock"]
 
     def session(self, officer: str, business_date: str) -> dict | None:
         return self._one(
