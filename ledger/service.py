@@ -8,14 +8,16 @@ import socket
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 from zoneinfo import ZoneInfo
 
 from ledger.auth import LOCKOUT_FAILURES, pin_matches
 from ledger.chain import NAME_PATTERN, Entry, format_recorded_at
 from ledger.records import BODIES, Body, Posting, validated
 from ledger.refusals import Outcome, Refused
-from ledger.store import SqliteStore, Writer
+
+if TYPE_CHECKING:  # the console's screens import Actor and Posted without reaching the store
+    from ledger.store import SqliteStore, Writer
 
 LONDON = ZoneInfo("Europe/London")
 Clock = Callable[[], datetime]
