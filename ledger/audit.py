@@ -6,17 +6,23 @@ import csv
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import IO, Iterable
+from typing import IO, Callable, Iterable
 
 from ledger.chain import Entry, Verdict, parse_anchor, verify_rows
 from ledger.money import format_plain
 from ledger.store import SqliteStore
 
 
-def verify(store: SqliteStore, anchors: Iterable[str] = ()) -> Verdict:
-    """Every hash and link, then each `SEQ:HASH` anchor against the entry it names."""
+def verify(store: SqliteStore, anchors: Iterable[str] = (),
+           progress: Callable[[int, int], None] | None = None) -> Verdict:
+    """Every hash and link, then each `SEQ:HASH` anchor against the entry it names.
+
+    `progress(done, total)` is called every few thousand entries (for a progress bar)."""
     with store.reading() as reader:
-        verdict = verify_rows(reader.entry_rows())
+        rows = reader.entry_rows()
+        if progress is not None:
+            rows = _reporting(rows, reader.count_entries(), progress)
+        verdict = verify_rows(rows)
         if not verdict.ok:
             return verdict
         for anchor in anchors:
@@ -29,6 +35,17 @@ def verify(store: SqliteStore, anchors: Iterable[str] = ()) -> Verdict:
                 return _anchor_failure(verdict, seq, f"anchor {seq}:{expected[:12]}… does not match entry "
                                        f"{seq} ({entry.hash[:12]}…): the ledger was rewritten")
     return verdict
+
+
+def _reporting(rows: Iterable[tuple], total: int, progress: Callable[[int, int], None],
+               every: int = 2_000) -> Iterable[tuple]:
+    done = 0
+    for row in rows:
+        yield row
+        done += 1
+        if done % every == 0:
+            progress(done, total)
+    progress(done, total)
 
 
 def _anchor_failure(verdict: Verdict, seq: int, problem: str) -> Verdict:

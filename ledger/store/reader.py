@@ -216,3 +216,27 @@ class Reader:
             "WHERE c.kind = 'debt_collected' AND c.reversed_by IS NULL AND p.account LIKE 'Assets:Debtors:%' "
             "GROUP BY p.account")
         return {row["debtor_ref"]: row for row in rows}
+
+    # -- the auditor's browser -----------------------------------------------------------
+    def entry_page(self, business_date: str, actor: str, kind: str, code: str, *, after_seq: int | None,
+                   before_seq: int | None, limit: int) -> list[dict]:
+        """A page by keyset on seq: after_seq pages forward, before_seq backward (rows still ascending)."""
+        where, params = ["1"], []
+        for column, value in (("business_date", business_date), ("actor", actor), ("kind", kind)):
+            if value:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if code:
+            where.append("json_extract(body, '$.code') = ?")
+            params.append(code)
+        if after_seq is not None:
+            where.append("seq > ?")
+            params.append(after_seq)
+        if before_seq is not None:
+            where.append("seq < ?")
+            params.append(before_seq)
+        order = "DESC" if before_seq is not None else "ASC"
+        sql = (f"SELECT seq, entry_id, kind, recorded_at, business_date, actor, terminal, body, prev_hash, hash "
+               f"FROM entries WHERE {' AND '.join(where)} ORDER BY seq {order} LIMIT ?")
+        rows = list(self.db.query(sql, (*params, limit)))
+        return rows if order == "ASC" else rows[::-1]

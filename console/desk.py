@@ -1,0 +1,111 @@
+"""The console's door to the ledger: each call opens its own connection, does one thing, and closes.
+
+Screens run these calls in thread workers (a sqlite3 connection never crosses threads) and never
+open the database themselves; the App hands them one `Desk`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+from ledger import audit, reports, views
+from ledger.book import Ledger
+from ledger.service import Actor, Clock, utc_now
+
+LONDON = ZoneInfo("Europe/London")
+
+
+class Desk:
+    """Every ledger call the console makes, by name, each in its own `with Ledger.open(...)`."""
+
+    def __init__(self, path: Path, clock: Clock = utc_now, terminal: str | None = None) -> None:
+        self.path = Path(path)
+        self.clock = clock
+        self.terminal = terminal
+
+    def _with(self, act: Callable[[Ledger], Any]) -> Any:
+        with Ledger.open(self.path, clock=self.clock, terminal=self.terminal) as ledger:
+            return act(ledger)
+
+    def today(self) -> str:
+        return self.clock().astimezone(LONDON).date().isoformat()
+
+    def now_london(self) -> datetime:
+        return self.clock().astimezone(LONDON)
+
+    # -- writes: one service call each -----------------------------------------------------
+    def act(self, operation: str, *args, **kwargs) -> Any:
+        """Call one service-layer operation (record_receipt, sign_off, add_user …) by name."""
+        return self._with(lambda ledger: getattr(ledger, operation)(*args, **kwargs))
+
+    def sign_in(self, username: str, pin: str) -> Actor:
+        return self._with(lambda ledger: ledger.authenticate(username, pin, via="console", record_success=True))
+
+    def check_pin(self, username: str, pin: str) -> Actor:
+        """A supervisor's PIN typed on an officer's terminal, or the unlock after the idle lock."""
+        return self._with(lambda ledger: ledger.authenticate(username, pin, via="console"))
+
+    # -- reads -------------------------------------------------------------------------------
+    def office(self) -> str:
+        return self._with(lambda ledger: _office(ledger))
+
+    def officer_view(self, officer: str) -> views.OfficerView:
+        return self._with(lambda ledger: views.officer_view(ledger.store, officer, self.today()))
+
+    def codes(self, code_type: str | None = None, active_only: bool = True) -> list[dict]:
+        rows = self._with(lambda ledger: reports.codes(ledger.store))
+        return [row for row in rows if (not active_only or row["active"]) and
+                (code_type is None or row["type"] == code_type)]
+
+    def debtors(self, search: str = "") -> list[dict]:
+        needle = search.strip().casefold()
+        rows = self._with(lambda ledger: reports.debtors(ledger.store))
+        return [row for row in rows if not needle or needle in row["debtor_ref"].casefold()
+                or needle in row["name"].casefold()]
+
+    def report(self, name: str, *args) -> list[dict]:
+        return self._with(lambda ledger: getattr(reports, name)(ledger.store, *args))
+
+    def days_waiting(self, supervisor: Actor) -> list[dict]:
+        return self._with(lambda ledger: ledger.days_waiting(supervisor))
+
+    def setting(self, key: str, default: int | str) -> int | str:
+        def read(ledger: Ledger):
+            with ledger.store.reading() as reader:
+                value = reader.setting(key)
+            return default if value is None else value
+        return self._with(read)
+
+    def entry_page(self, filters: views.EntryFilter, **where) -> list[dict]:
+        return self._with(lambda ledger: views.entry_page(ledger.store, filters, **where))
+
+    def head(self) -> tuple[int, str]:
+        def read(ledger: Ledger):
+            with ledger.store.reading() as reader:
+                return reader.head()
+        return self._with(read)
+
+    def verify(self, progress: Callable[[int, int], None] | None = None) -> Any:
+        return self._with(lambda ledger: audit.verify(ledger.store, progress=progress))
+
+    def replay(self, until_time: str | None) -> audit.Replay:
+        return self._with(lambda ledger: audit.replay(ledger.store, None, until_time))
+
+    def export(self, export_format: str, target: Path, until_time: str | None = None) -> int:
+        exporter = {"hledger": audit.export_hledger, "csv": audit.export_csv, "jsonl": audit.export_jsonl}
+        partial = target.with_name(target.name + ".partial")
+
+        def write(ledger: Ledger) -> int:
+            with partial.open("w", encoding="utf-8", newline="") as out:
+                count = exporter[export_format](ledger.store, out, None, until_time)
+            partial.replace(target)
+            return count
+        return self._with(write)
+
+
+def _office(ledger: Ledger) -> str:
+    with ledger.store.reading() as reader:
+        return reader.office()
