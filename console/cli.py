@@ -22,8 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            raise UsageError("cashdesk: the console arrives with the Textual front end; "
-                             "give a command (see cashdesk --help)")
+            from console.run import run_console
+
+            return run_console(args.db)
         from console import commands
 
         return commands.run(args)

@@ -32,7 +32,12 @@ def run_demo(args) -> int:
     print("Logins (user / PIN / roles):")
     for username, (roles, pin, name) in LOGINS.items():
         print(f"  {username:<6} {pin}  {','.join(roles):<11} {name}")
-    print("\nTry:  cashdesk session open --float 50.00 --as alice")
+    if not args.no_ui:
+        from console.run import run_console
+
+        return run_console(str(path))
+    print("\nTry:  cashdesk --db", path, "           (the console)")
+    print("      cashdesk session open --float 50.00 --as alice")
     print("      cashdesk receipt --amount 12.50 --method cash --code RECORDS --payer 'J Smith' --as alice")
     print("      cashdesk report limits")
     return 0

@@ -6,6 +6,7 @@ open the database themselves; the App hands them one `Desk`.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
@@ -21,13 +22,15 @@ LONDON = ZoneInfo("Europe/London")
 class Desk:
     """Every ledger call the console makes, by name, each in its own `with Ledger.open(...)`."""
 
-    def __init__(self, path: Path, clock: Clock = utc_now, terminal: str | None = None) -> None:
+    def __init__(self, path: Path, clock: Clock = utc_now, terminal: str | None = None,
+                 ids: Callable[[], str] | None = None) -> None:
         self.path = Path(path)
         self.clock = clock
         self.terminal = terminal
+        self.new_entry_id = ids or (lambda: f"c-{uuid.uuid4().hex}")
 
     def _with(self, act: Callable[[Ledger], Any]) -> Any:
-        with Ledger.open(self.path, clock=self.clock, terminal=self.terminal) as ledger:
+        with Ledger.open(self.path, clock=self.clock, terminal=self.terminal, ids=self.new_entry_id) as ledger:
             return act(ledger)
 
     def today(self) -> str:

@@ -8,7 +8,9 @@ from ledger.admin import AdminOps
 from ledger.banking import BankingOps
 from ledger.counter import CounterOps
 from ledger.endofday import EndOfDayOps
-from ledger.service import Clock, utc_now
+from typing import Callable
+
+from ledger.service import Clock, new_entry_id, utc_now
 from ledger.store import create_store, open_store
 
 
@@ -16,15 +18,17 @@ class Ledger(AdminOps, CounterOps, EndOfDayOps, BankingOps):
     """Admin, counter, end-of-day and banking operations over one store. The CLI and the console both call this."""
 
     @classmethod
-    def open(cls, location: str | os.PathLike, clock: Clock = utc_now, terminal: str | None = None) -> "Ledger":
-        return cls(open_store(location), clock, terminal)
+    def open(cls, location: str | os.PathLike, clock: Clock = utc_now, terminal: str | None = None,
+             ids: Callable[[], str] = new_entry_id) -> "Ledger":
+        return cls(open_store(location), clock, terminal, ids)
 
     @classmethod
     def create(cls, location: str | os.PathLike, *, office: str, admin: str, pin: str,
-               clock: Clock = utc_now, terminal: str | None = None) -> "Ledger":
+               clock: Clock = utc_now, terminal: str | None = None,
+               ids: Callable[[], str] = new_entry_id) -> "Ledger":
         """A new ledger file with its book and first admin; nothing is left behind if refused."""
         store = create_store(location)
-        ledger = cls(store, clock, terminal)
+        ledger = cls(store, clock, terminal, ids)
         try:
             ledger.start_book(office, admin, pin)
         except BaseException:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from ledger.book import Ledger
 from ledger.debtors import parse_debtor_csv
-from ledger.service import Actor
+from ledger.service import Actor, SeededIds
 from ledger.simulate import Desk, SimClock, run_day, working_days_before
 
 LONDON = ZoneInfo("Europe/London")
@@ -52,7 +52,7 @@ def build_demo(path: str | Path, today: date | None = None, seed: int = 2026) ->
     days = working_days_before(today, 3)
     clock = SimClock(datetime.combine(days[0] - timedelta(days=7), time(8, 30), LONDON))
     ledger = Ledger.create(path, office=OFFICE, admin="adam", pin=LOGINS["adam"][1], clock=clock,
-                           terminal="demo:counter-1")
+                           terminal="demo:counter-1", ids=SeededIds("demo"))
     _set_up(ledger, clock)
     desk = Desk(officers=[Actor(name, frozenset({"officer"})) for name in ("carol", "dev")],
                 supervisors=[Actor("sam", frozenset({"supervisor"}))],

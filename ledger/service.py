@@ -48,6 +48,18 @@ def new_entry_id() -> str:
     return f"e-{uuid.uuid4().hex}"
 
 
+class SeededIds:
+    """Repeatable entry ids (for the demo and tests, so hashes and pictures never drift)."""
+
+    def __init__(self, prefix: str = "e") -> None:
+        self.prefix = prefix
+        self.count = 0
+
+    def __call__(self) -> str:
+        self.count += 1
+        return f"{self.prefix}-{self.count:08d}"
+
+
 @dataclass(frozen=True)
 class Actor:
     """A user whose PIN was checked by `Ledger.authenticate`."""
@@ -87,9 +99,11 @@ def two_postings(debit_account: str, credit_account: str, amount_pence: int) -> 
 class LedgerCore:
     """Holds the store, the clock and the terminal; every write goes through `_post`."""
 
-    def __init__(self, store: SqliteStore, clock: Clock = utc_now, terminal: str | None = None) -> None:
+    def __init__(self, store: SqliteStore, clock: Clock = utc_now, terminal: str | None = None,
+                 ids: Callable[[], str] = new_entry_id) -> None:
         self.store = store
         self.clock = clock
+        self.ids = ids
         self.terminal = _safe_name(terminal) if terminal else default_terminal()
 
     def london_date(self) -> str:
@@ -130,7 +144,7 @@ class LedgerCore:
     def _append(self, writer: Writer, kind: str, actor: str, business_date: str, body: dict,
                 entry_id: str | None = None) -> Entry:
         return writer.append(
-            kind=kind, entry_id=entry_id or new_entry_id(), business_date=business_date, actor=actor,
+            kind=kind, entry_id=entry_id or self.ids(), business_date=business_date, actor=actor,
             terminal=self.terminal, recorded_at=format_recorded_at(self.clock()), body=body,
         )
 
@@ -156,10 +170,9 @@ class LedgerCore:
             entry = self._append(writer, kind, actor.username, business_date, body, entry_id)
         return Posted(Outcome.APPENDED, entry, body)
 
-    @staticmethod
-    def _check_entry_id(entry_id: str | None) -> str:
+    def _check_entry_id(self, entry_id: str | None) -> str:
         if entry_id is None:
-            return new_entry_id()
+            return self.ids()
         if not NAME_PATTERN.fullmatch(entry_id) or len(entry_id) > 100:
             raise Refused(Outcome.TEXT_INVALID, "entry id must be 1-100 of A-Z a-z 0-9 . _ : @ -")
         return entry_id

@@ -1,0 +1,104 @@
+"""The Textual console: sign-in, the home screen for the user's role, the idle lock. Thin on purpose."""
+
+from __future__ import annotations
+
+import time
+
+from textual.app import App
+from textual.binding import Binding
+
+from console.desk import Desk
+from console.formatting import money
+from ledger.service import Actor
+from screens.homes import home_for
+from screens.lock import LockScreen
+from screens.messages import SignedIn, SignOutRequested
+from screens.signin import SignInScreen
+
+IDLE_LOCK_DEFAULT_SECONDS = 300
+
+
+class CashdeskApp(App[int]):
+    """One console process: one person signed in at a time."""
+
+    CSS_PATH = "console.tcss"
+    TITLE = "cashdesk"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, tooltip="Leave cashdesk"),
+        Binding("f1", "keys", "Keys", id="app.keys", tooltip="Show the keys of this screen"),
+        Binding("ctrl+l", "lock", "Lock", id="app.lock", tooltip="Lock the console now", show=False),
+    ]
+
+    def __init__(self, desk: Desk, monotonic=time.monotonic) -> None:
+        super().__init__()
+        self.desk = desk
+        self.actor: Actor | None = None
+        self.money = money
+        self._monotonic = monotonic
+        self._last_activity = monotonic()
+        self._locked = False
+
+    def on_mount(self) -> None:
+        self.push_screen(SignInScreen(self._office()))
+        self.set_interval(5, self.lock_if_idle)
+
+    def _office(self) -> str:
+        try:
+            return self.desk.office()
+        except Exception as error:  # shown on the sign-in screen; the app still starts
+            return f"Cannot open the ledger: {error}"
+
+    async def on_event(self, event) -> None:
+        from textual import events
+
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self._last_activity = self._monotonic()
+        await super().on_event(event)
+
+    # -- who is signed in --------------------------------------------------------------------
+    def on_signed_in(self, message: SignedIn) -> None:
+        self.actor = message.actor
+        self._last_activity = self._monotonic()
+        self.switch_screen(home_for(message.actor))
+        self.sub_title = f"{message.actor.username} · {', '.join(sorted(message.actor.roles))}"
+
+    def on_sign_out_requested(self, message: SignOutRequested) -> None:
+        self.sign_out()
+
+    def sign_out(self) -> None:
+        self.actor = None
+        self.sub_title = ""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(SignInScreen(self._office()))
+
+    # -- the idle lock -----------------------------------------------------------------------
+    def idle_lock_seconds(self) -> int:
+        try:
+            return int(self.desk.setting("idle_lock_seconds", IDLE_LOCK_DEFAULT_SECONDS))
+        except Exception:
+            return IDLE_LOCK_DEFAULT_SECONDS
+
+    def lock_if_idle(self) -> None:
+        if self.actor and not self._locked:
+            if self._monotonic() - self._last_activity >= self.idle_lock_seconds():
+                self.action_lock()
+
+    def action_lock(self) -> None:
+        if self.actor is None or self._locked:
+            return
+        self._locked = True
+        self.push_screen(LockScreen(self.actor.username), self._after_unlock)
+
+    def _after_unlock(self, unlocked: bool | None) -> None:
+        self._locked = False
+        self._last_activity = self._monotonic()
+        if not unlocked:
+            self.sign_out()
+
+    def action_keys(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()

@@ -1,0 +1,187 @@
+"""The shape every money form shares: validate as you type, preview the limit, post once, keep the form on refusal."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static
+
+from ledger.money import AmountError, parse_amount
+from ledger.refusals import Outcome, Refused
+from ledger.service import Actor, Posted
+from screens.messages import EntryAppended, EntryRefused
+
+
+class LedgerForm(ModalScreen[Posted | None]):
+    """A form that ends in one service-layer call. Subclasses give `TITLE`, `OPERATION`,
+    `compose_fields()` and `request()`; the entry id is made when the form opens, so a
+    double key press or a retry never posts twice."""
+
+    TITLE = "Form"
+    OPERATION = ""
+    BINDINGS = [
+        Binding("ctrl+s", "post", "Post", id="form.post", tooltip="Record this entry", priority=True),
+        Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without recording"),
+    ]
+
+    def __init__(self, actor: Actor) -> None:
+        super().__init__()
+        self.actor = actor
+        self.entry_id = ""
+        self.posting = False
+
+    def on_mount(self) -> None:
+        self.entry_id = self.app.desk.new_entry_id()
+        self.focus_first()
+
+    def focus_first(self) -> None:
+        """Focus the first field (a form may choose another)."""
+        fields = self.query("Input, Select")
+        if fields:
+            fields.first().focus()
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog form"):
+            yield Static(self.TITLE, classes="dialog-title")
+            yield from self.compose_fields()
+            yield Static("", id="form-preview", markup=False)
+            yield Static("", id="form-message", markup=False)
+        yield Footer()
+
+    def compose_fields(self) -> ComposeResult:
+        yield from ()
+
+    def field(self, label: str, widget) -> ComposeResult:
+        """A label and its input on one line (they stack at narrow widths)."""
+        with Horizontal(classes="field"):
+            yield Label(label, classes="field-label")
+            yield widget
+
+    # -- reading the fields ------------------------------------------------------------------
+    def value(self, selector: str) -> str:
+        return self.query_one(selector).value.strip()
+
+    def amount_pence(self, selector: str = "#amount") -> int | None:
+        """The amount typed, or None (and the problem shown) when it is not a valid amount."""
+        text = self.query_one(selector, Input).value
+        try:
+            return parse_amount(text)
+        except AmountError as error:
+            if text.strip():
+                self.say(str(error).capitalize() + ".", error=True)
+            return None
+
+    def request(self) -> dict | None:
+        """The keyword arguments of OPERATION, or None when the form is not complete (each form says)."""
+        return None
+
+    # -- live feedback -------------------------------------------------------------------------
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        self.say("")
+        self.refresh_preview()
+
+    def refresh_preview(self) -> None:
+        """Subclasses show the effect on the limit; the default shows nothing."""
+
+    def preview(self, text: str, warn: bool = False) -> None:
+        line = self.query_one("#form-preview", Static)
+        line.update(text)
+        line.set_class(warn, "-over-limit")
+
+    def say(self, text: str, error: bool = False) -> None:
+        line = self.query_one("#form-message", Static)
+        line.update(text)
+        line.set_class(error, "-error")
+        line.set_class(bool(text) and not error, "-ok")
+
+    # -- posting -------------------------------------------------------------------------------
+    def action_post(self) -> None:
+        if self.posting:
+            return
+        request = self.request()
+        if request is None:
+            return
+        self.posting = True
+        self.say("Recording…")
+        self.post_entry(request)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="ledger")
+    def post_entry(self, request: dict) -> None:
+        try:
+            posted = self.app.desk.act(self.OPERATION, self.actor, entry_id=self.entry_id, **request)
+        except Refused as refusal:
+            self.post_message(EntryRefused(refusal.outcome.value, refusal.message))
+            return
+        except Exception as error:
+            self.post_message(EntryRefused("unavailable", f"the ledger cannot be used: {error}"))
+            return
+        self.post_message(EntryAppended(posted))
+
+    def on_entry_refused(self, message: EntryRefused) -> None:
+        message.stop()
+        self.posting = False
+        self.refused(message.outcome, message.message)
+
+    def refused(self, outcome: str, text: str) -> None:
+        self.say(f"Refused: {text}.", error=True)
+
+    def on_entry_appended(self, message: EntryAppended) -> None:
+        message.stop()
+        self.dismiss(message.posted)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class LimitForm(LedgerForm):
+    """A money form that counts against the daily limit, with a supervisor's override on refusal."""
+
+    BINDINGS = [
+        Binding("ctrl+o", "override", "Supervisor override", id="form.override",
+                tooltip="A supervisor authorises this one entry over the limit"),
+    ]
+
+    def __init__(self, actor: Actor, used_pence: int, limit_pence: int) -> None:
+        super().__init__(actor)
+        self.used_pence = used_pence
+        self.limit_pence = limit_pence
+        self.override: tuple[Actor, str] | None = None
+
+    def refresh_preview(self) -> None:
+        amount = self.amount_pence()
+        if amount is None:
+            self.preview("")
+            return
+        after = self.used_pence + amount
+        money = self.app.money
+        if after <= self.limit_pence:
+            self.preview(f"Limit after this: {money(after)} of {money(self.limit_pence)} "
+                         f"({money(self.limit_pence - after)} left)")
+        else:
+            self.preview(f"Over the limit by {money(after - self.limit_pence)}: "
+                         f"{money(max(self.limit_pence - self.used_pence, 0))} left. "
+                         "A supervisor may authorise it (ctrl+o).", warn=True)
+
+    def override_arguments(self) -> dict:
+        if self.override is None:
+            return {}
+        supervisor, reason = self.override
+        return {"authoriser": supervisor, "override_reason": reason}
+
+    def refused(self, outcome: str, text: str) -> None:
+        hint = " Press ctrl+o for a supervisor to authorise it." if outcome == Outcome.OFFICER_LIMIT_EXCEEDED else ""
+        self.say(f"Refused: {text}.{hint}", error=True)
+
+    def action_override(self) -> None:
+        from screens.forms.authorise import AuthoriseScreen
+
+        def authorised(result: tuple[Actor, str] | None) -> None:
+            if result is not None:
+                self.override = result
+                self.say(f"Authorised by {result[0].username}: press ctrl+s to post.")
+
+        self.app.push_screen(AuthoriseScreen("Authorise one entry over the limit"), authorised)

@@ -1,0 +1,37 @@
+"""The officer's day at a glance: session, the limit gauge (used of £250, headroom) and the till."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from ledger.views import OfficerView
+
+GAUGE_WIDTH = 20
+
+
+class DayStatus(Static):
+    """Always on the officer's screen. Classes: -over-limit at the limit, -near-limit past 80%."""
+
+    DEFAULT_CSS = """
+    DayStatus { height: auto; padding: 0 1; }
+    """
+
+    def show(self, view: OfficerView, money) -> None:
+        share = min(view.used_pence / view.limit_pence, 1.0) if view.limit_pence else 1.0
+        filled = round(share * GAUGE_WIDTH)
+        gauge = "█" * filled + "░" * (GAUGE_WIDTH - filled)
+        if view.business_date is None:
+            day = "No session open: press o to open today's till"
+        else:
+            day = f"Day {view.business_date} · {_state(view.state)}"
+        till = (f"Till {money(view.cash_pence)} cash · {money(view.cheques_pence)} cheques"
+                if view.is_open else "Till hidden once the day is counted")
+        self.update(f"{day}\nLimit {gauge} {money(view.used_pence)} of {money(view.limit_pence)} · "
+                    f"{money(view.headroom_pence)} left\n{till}")
+        self.set_class(view.used_pence >= view.limit_pence, "-over-limit")
+        self.set_class(0.8 <= share < 1.0, "-near-limit")
+
+
+def _state(state: str | None) -> str:
+    return {"open": "open", "counted": "counted, waiting for sign-off", "recount": "sent back for a recount",
+            "signed_off": "signed off"}.get(state or "", "not open")
