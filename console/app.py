@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 
 from textual.app import App
 from textual.binding import Binding
@@ -96,6 +97,16 @@ class CashdeskApp(App[int]):
         self._last_activity = self._monotonic()
         if not unlocked:
             self.sign_out()
+
+    def get_system_commands(self, screen):
+        """The palette offers every key of the current screen, by its description, then the usual."""
+        from textual.app import SystemCommand
+
+        for binding in screen.BINDINGS:
+            if getattr(binding, "id", None):
+                yield SystemCommand(binding.description, binding.tooltip or binding.description,
+                                    partial(screen.run_action, binding.action))
+        yield from super().get_system_commands(screen)
 
     def action_keys(self) -> None:
         if self.screen.query("HelpPanel"):

@@ -306,6 +306,12 @@ def simulate(args) -> int:
     return 0
 
 
+def serve(args) -> int:
+    from console.run import serve_console
+
+    return serve_console(args.db, args.host, args.port, args.public)
+
+
 def rebuild(args) -> int:
     with open_ledger(args) as ledger:
         count = ledger.store.rebuild()
@@ -343,5 +349,5 @@ HANDLERS = {
     "warrant": warrant, "reverse": reverse, "count": count, "signoff": signoff, "recount": recount,
     "bank": bank, "counts": counts,
     "verify": verify, "head": head, "replay": replay, "export": export, "report": report,
-    "rebuild": rebuild, "simulate": simulate, "backup": backup,
+    "rebuild": rebuild, "simulate": simulate, "serve": serve, "backup": backup,
 }

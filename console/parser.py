@@ -228,6 +228,11 @@ def _audit_commands(sub) -> None:
     simulate.add_argument("--days", required=True, type=positive_int, help="working days to simulate")
     simulate.add_argument("--officers", type=positive_int, default=4, help="simulated officers (default 4)")
     simulate.add_argument("--seed", type=int, default=1)
+    serve = sub.add_parser("serve", help="the console in a browser (textual-serve), on loopback by default")
+    serve.add_argument("--port", type=positive_int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1)")
+    serve.add_argument("--public", action="store_true",
+                       help="allow a non-loopback --host (put a TLS reverse proxy in front of it)")
     sub.add_parser("rebuild", help="drop and rebuild every projection from the entries")
     backup = sub.add_parser("backup", help="an online copy that is verified")
     backup.add_argument("dest")

@@ -43,3 +43,17 @@ async def test_wrong_pin_is_refused_and_counted(app, demo_db):
         assert "not recognised" in text
     with Ledger.open(demo_db) as ledger, ledger.store.reading() as reader:
         assert reader.user("alice")["failures"] == 1
+
+
+async def test_palette_offers_the_screens_keys(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "alice", "111111")
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Receipt" in titles and "Count" in titles and "Quit" in titles
+
+
+async def test_ctrl_q_quits_with_exit_code_0(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "alice", "111111")
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
