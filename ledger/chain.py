@@ -110,6 +110,6 @@ def verify_rows(rows: Iterable[tuple]) -> Verdict:
 def parse_anchor(text: str) -> tuple[int, str]:
     """`SEQ:HASH` to (seq, hash); ValueError with a readable line when malformed."""
     seq_text, sep, hash_text = text.strip().partition(":")
-    if not sep or not seq_text.isdigit() or not re.fullmatch(r"[0-9a-f]{64}", hash_text):
+    if not sep or not re.fullmatch(r"[0-9]+", seq_text) or not re.fullmatch(r"[0-9a-f]{64}", hash_text):
         raise ValueError(f"anchor {text.strip()!r} is not SEQ:HASH (a number, a colon, 64 hex digits)")
     return int(seq_text), hash_text

@@ -70,6 +70,16 @@ def build_book(path: Path, clock: Clock | None = None) -> Book:
     return Book(ledger, path, clock, actors)
 
 
+@pytest.fixture(autouse=True)
+def cheap_pins(request, monkeypatch):
+    """scrypt at full cost takes ~0.1 s a PIN; tests that don't test PIN cost use a cheap one.
+    Mark a test `real_scrypt` to keep the production parameters."""
+    if "real_scrypt" not in request.keywords:
+        from ledger import auth
+
+        monkeypatch.setattr(auth, "SCRYPT_PARAMS", {"n": 16, "r": 1, "p": 1})
+
+
 @pytest.fixture
 def book(tmp_path: Path):
     built = build_book(tmp_path / "ledger.db")

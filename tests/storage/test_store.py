@@ -1,0 +1,361 @@
+"""Storage tests on real ledger files: the append-only guard, the PRAGMAs, opening refusals,
+network filesystems, refused writes leaving nothing behind, BEGIN IMMEDIATE, idempotency."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import ledger.store.sqlite as store_sqlite
+from ledger import auth
+from ledger.book import Ledger
+from ledger.refusals import Outcome, Refused
+from ledger.service import Actor
+from ledger.store import (
+    LedgerMissing, LedgerUnusable, NetworkFilesystem, SqliteStore, create_store, open_store, schema,
+)
+
+from conftest import PINS, TODAY, build_book
+
+
+
+def raw(path: Path) -> sqlite3.Connection:
+    """A plain connection, as another program (or an attacker) would open the file."""
+    return sqlite3.connect(path, isolation_level=None)
+
+
+def dump_all(path: Path) -> dict[str, list[tuple]]:
+    """Every table in the file (entries, credentials, projections), each ordered by all columns."""
+    conn = raw(path)
+    try:
+        tables = [row[0] for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        dumped = {}
+        for table in tables:
+            columns = [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
+            order = ", ".join(f'"{column}"' for column in columns)
+            dumped[table] = conn.execute(f'SELECT * FROM "{table}" ORDER BY {order}').fetchall()
+        return dumped
+    finally:
+        conn.close()
+
+
+def head_of(ledger: Ledger) -> tuple[int, str]:
+    with ledger.store.reading() as reader:
+        return reader.head()
+
+
+# -- the append-only guard ----------------------------------------------------------------
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE entries SET body = '{}' WHERE seq = 1",
+        "UPDATE entries SET actor = 'mallory' WHERE seq = 2",
+        "DELETE FROM entries WHERE seq = 1",
+        "DELETE FROM entries",
+    ],
+)
+def test_triggers_abort_every_update_and_delete_on_entries(book, statement):
+    before = dump_all(book.path)["entries"]
+    conn = raw(book.path)
+    try:
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            conn.execute(statement)
+    finally:
+        conn.close()
+    assert dump_all(book.path)["entries"] == before
+
+
+def test_the_guard_holds_inside_an_explicit_transaction_too(book):
+    conn = raw(book.path)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute("UPDATE entries SET hash = prev_hash")
+        conn.execute("ROLLBACK")
+        row = conn.execute("SELECT prev_hash, hash FROM entries WHERE seq = 1").fetchone()
+    finally:
+        conn.close()
+    assert row[0] == "0" * 64 and row[1] != row[0]
+
+
+# -- PRAGMAs on the store's own connection -------------------------------------------------
+def _pragmas(store: SqliteStore) -> dict[str, object]:
+    return {name: store.conn.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in ("journal_mode", "synchronous", "busy_timeout", "application_id", "user_version")}
+
+
+def test_created_store_uses_wal_synchronous_full_and_a_busy_timeout(tmp_path):
+    with create_store(tmp_path / "new.db") as store:
+        pragmas = _pragmas(store)
+    assert pragmas["journal_mode"] == "wal"
+    assert pragmas["synchronous"] == 2  # FULL
+    assert pragmas["busy_timeout"] == store_sqlite.BUSY_TIMEOUT_MS > 0
+    assert pragmas["application_id"] == schema.APPLICATION_ID
+    assert pragmas["user_version"] == schema.SCHEMA_VERSION
+
+
+def test_reopened_store_sets_the_same_pragmas(book):
+    with open_store(book.path) as store:
+        pragmas = _pragmas(store)
+    assert pragmas["journal_mode"] == "wal"
+    assert pragmas["synchronous"] == 2
+    assert pragmas["busy_timeout"] == store_sqlite.BUSY_TIMEOUT_MS
+
+
+# -- opening refusals ----------------------------------------------------------------------
+def test_missing_file_is_ledger_missing_and_nothing_is_created(tmp_path):
+    path = tmp_path / "absent.db"
+    with pytest.raises(LedgerMissing, match="no ledger at"):
+        open_store(path)
+    assert not path.exists()
+
+
+def test_a_plain_sqlite_file_is_not_a_ledger(tmp_path):
+    path = tmp_path / "other.db"
+    conn = raw(path)
+    conn.execute("CREATE TABLE entries (seq INTEGER PRIMARY KEY, body TEXT)")
+    conn.close()
+    with pytest.raises(LedgerUnusable, match="not a cashdesk ledger"):
+        open_store(path)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"seq,amount\n1,12.50\n", b"", b"SQLite format 3\x00" + b"\xff" * 200],
+    ids=["text", "empty", "damaged-header"],
+)
+def test_a_file_that_is_not_a_ledger_is_unusable(tmp_path, content):
+    path = tmp_path / "ledger.db"
+    path.write_bytes(content)
+    with pytest.raises(LedgerUnusable):
+        open_store(path)
+    assert path.read_bytes() == content
+
+
+def test_a_ledger_from_a_newer_cashdesk_is_refused(book):
+    conn = raw(book.path)
+    conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(LedgerUnusable, match="newer"):
+        open_store(book.path)
+
+
+# -- network filesystems -------------------------------------------------------------------
+@pytest.mark.parametrize("fstype", ["nfs4", "nfs", "cifs", "smb3", "fuse.sshfs"])
+def test_a_ledger_on_a_network_filesystem_is_refused(book, monkeypatch, fstype):
+    monkeypatch.setattr(store_sqlite, "filesystem_type", lambda path: fstype)
+    with pytest.raises(NetworkFilesystem, match=fstype):
+        open_store(book.path)
+    fresh = book.path.with_name("fresh.db")
+    with pytest.raises(NetworkFilesystem, match="local disk"):
+        create_store(fresh)
+    with pytest.raises(NetworkFilesystem):
+        Ledger.create(fresh, office="Remote", admin="adam", pin=PINS["adam"])
+    assert not fresh.exists()
+
+
+def test_a_ledger_on_a_local_filesystem_opens(book, monkeypatch):
+    asked = []
+    monkeypatch.setattr(store_sqlite, "filesystem_type", lambda path: asked.append(path) or "ext4")
+    with open_store(book.path) as store, store.reading() as reader:
+        assert reader.head()[0] > 0
+    assert asked == [book.path.parent]
+
+
+def _mount_points() -> dict[str, str]:
+    points = {}
+    for line in Path("/proc/mounts").read_text().splitlines():
+        parts = line.split()
+        points[parts[1].replace("\\040", " ")] = parts[2]
+    return points
+
+
+def test_filesystem_type_reads_proc_mounts_for_a_real_path(tmp_path):
+    fstype = store_sqlite.filesystem_type(tmp_path)
+    assert fstype and fstype in set(_mount_points().values())
+
+
+def test_filesystem_type_picks_the_deepest_mount_point():
+    points = _mount_points()
+    assert store_sqlite.filesystem_type(Path("/")) == points["/"]
+    assert store_sqlite.filesystem_type(Path("/proc")) == points["/proc"] == "proc"
+    assert store_sqlite.filesystem_type(Path("/proc/self/status")) == "proc"
+
+
+# -- a refused write leaves no trace -------------------------------------------------------
+def _file_bytes(path: Path) -> dict[str, bytes]:
+    return {suffix: Path(f"{path}{suffix}").read_bytes()
+            for suffix in ("", "-wal") if Path(f"{path}{suffix}").exists()}
+
+
+def test_a_receipt_without_a_session_leaves_the_ledger_untouched(book):
+    head, tables, files = head_of(book.ledger), dump_all(book.path), _file_bytes(book.path)
+    with pytest.raises(Refused) as refused:
+        book.ledger.record_receipt(book.alice, amount_pence=1250, method="cash", code="INC1", payer="J Smith")
+    assert refused.value.outcome is Outcome.NO_OPEN_SESSION
+    assert head_of(book.ledger) == head
+    assert dump_all(book.path) == tables
+    assert _file_bytes(book.path) == files
+
+
+@pytest.mark.parametrize(
+    ("act", "outcome"),
+    [
+        (lambda b: b.ledger.record_receipt(b.alice, amount_pence=25_001, method="cash", code="INC1",
+                                           payer="J Smith"), Outcome.OFFICER_LIMIT_EXCEEDED),
+        (lambda b: b.ledger.record_receipt(b.alice, amount_pence=100, method="cash", code="EXP1",
+                                           payer="J Smith"), Outcome.CODE_WRONG_TYPE),
+        (lambda b: b.ledger.collect_debt(b.alice, debtor_ref="DR-2", amount_pence=4001, method="cash"),
+         Outcome.OVERPAYMENT),
+        (lambda b: b.ledger.record_payout(b.alice, amount_pence=5001, code="EXP1", payee="Shop",
+                                          purpose="Milk"), Outcome.INSUFFICIENT_CASH),
+        (lambda b: b.ledger.add_user(b.adam, "alice", ("officer",), "999999"), Outcome.USER_EXISTS),
+    ],
+    ids=["limit", "code-type", "overpayment", "cash", "user-exists"],
+)
+def test_a_write_refused_by_a_rule_changes_no_table(open_book, act, outcome):
+    head, tables = head_of(open_book.ledger), dump_all(open_book.path)
+    with pytest.raises(Refused) as refused:
+        act(open_book)
+    assert refused.value.outcome is outcome
+    assert head_of(open_book.ledger) == head
+    assert dump_all(open_book.path) == tables
+
+
+# -- BEGIN IMMEDIATE around every append ---------------------------------------------------
+def _transactions(statements: list[str]) -> list[list[str]]:
+    """Statements grouped into explicit transactions; a write outside one is its own group."""
+    groups, current = [], None
+    for statement in (s.strip() for s in statements):
+        upper = statement.upper()
+        if upper.startswith("BEGIN"):
+            assert current is None, f"nested BEGIN: {statement}"
+            current = [statement]
+        elif upper.startswith(("COMMIT", "ROLLBACK", "END")) and not upper.startswith("ROLLBACK TO"):
+            assert current is not None, f"{statement} without BEGIN"
+            groups.append(current + [statement])
+            current = None
+        elif current is not None:
+            current.append(statement)
+        else:
+            groups.append([statement])
+    return groups
+
+
+def test_every_append_runs_in_a_begin_immediate_transaction(tmp_path, monkeypatch):
+    statements: list[str] = []
+    connect = store_sqlite._connect
+
+    def traced(path):
+        conn = connect(path)
+        conn.set_trace_callback(statements.append)
+        return conn
+
+    monkeypatch.setattr(store_sqlite, "_connect", traced)
+    built = build_book(tmp_path / "ledger.db")
+    try:
+        ledger, alice = built.ledger, built.alice
+        ledger.open_session(alice, 5000)
+        ledger.record_receipt(alice, amount_pence=1250, method="cash", code="INC1", payer="J Smith")
+        ledger.issue_warrant(alice, recipient="K Marsh", journey="Leeds to York", value_pence=900, code="TW1")
+        with pytest.raises(Refused):
+            ledger.authenticate("bob", "000000")  # a failed PIN is itself chained
+        with pytest.raises(Refused):
+            ledger.record_payout(alice, amount_pence=99_999, code="EXP1", payee="Shop", purpose="Milk")
+        appended = head_of(ledger)[0]
+    finally:
+        built.ledger.close()
+    inserting = [group for group in _transactions(statements)
+                 if any(s.upper().startswith("INSERT INTO ENTRIES") for s in group)]
+    inserts = sum(1 for group in inserting for s in group if s.upper().startswith("INSERT INTO ENTRIES"))
+    assert inserts == appended >= 15
+    assert all(group[0].upper() == "BEGIN IMMEDIATE" for group in inserting), \
+        [group[0] for group in inserting]
+    assert all(group[-1].upper() == "COMMIT" for group in inserting)
+    refused = [group for group in _transactions(statements)
+               if group[0].upper() == "BEGIN IMMEDIATE" and group[-1].upper() == "ROLLBACK"]
+    assert refused, "the refused payout should have rolled its transaction back"
+
+
+# -- idempotency ---------------------------------------------------------------------------
+def _receipt(book, entry_id: str, amount_pence: int = 1250, payer: str = "J Smith", **extra):
+    return book.ledger.record_receipt(book.alice, amount_pence=amount_pence, method="cash", code="INC1",
+                                      payer=payer, entry_id=entry_id, **extra)
+
+
+def test_the_same_entry_id_and_content_returns_the_original_seq_and_writes_nothing(open_book):
+    first = _receipt(open_book, "till-1:0001", reference="REF-7")
+    head, tables = head_of(open_book.ledger), dump_all(open_book.path)
+    again = _receipt(open_book, "till-1:0001", reference="REF-7")
+    assert first.outcome is Outcome.APPENDED
+    assert again.outcome is Outcome.ALREADY_RECORDED
+    assert again.seq == first.seq == head[0]
+    assert again.entry.hash == first.entry.hash
+    assert again.body["receipt_no"] == first.body["receipt_no"]
+    assert head_of(open_book.ledger) == head
+    assert dump_all(open_book.path) == tables
+
+
+@pytest.mark.parametrize(
+    "retry",
+    [
+        lambda b: _receipt(b, "till-1:0001", amount_pence=1251),
+        lambda b: _receipt(b, "till-1:0001", payer="Someone Else"),
+        lambda b: _receipt(b, "till-1:0001", reference="REF-8"),
+        lambda b: _receipt(b, "till-1:0001", reference=None),
+        lambda b: b.ledger.record_payout(b.alice, amount_pence=1250, code="EXP1", payee="J Smith",
+                                         purpose="Milk", entry_id="till-1:0001"),
+        lambda b: b.ledger.record_receipt(b.tess, amount_pence=1250, method="cash", code="INC1",
+                                          payer="J Smith", reference="REF-7", entry_id="till-1:0001"),
+    ],
+    ids=["amount", "payer", "reference", "reference-dropped", "other-kind", "other-actor"],
+)
+def test_the_same_entry_id_with_different_content_is_refused(open_book, retry):
+    open_book.ledger.open_session(open_book.tess, 1000)
+    first = _receipt(open_book, "till-1:0001", reference="REF-7")
+    head, tables = head_of(open_book.ledger), dump_all(open_book.path)
+    with pytest.raises(Refused) as refused:
+        retry(open_book)
+    assert refused.value.outcome is Outcome.ENTRY_ID_REUSED
+    assert f"seq {first.seq}" in refused.value.message
+    assert head_of(open_book.ledger) == head
+    assert dump_all(open_book.path) == tables
+
+
+def test_a_retry_after_the_day_is_signed_off_still_answers_the_original_seq(open_book):
+    first = _receipt(open_book, "till-1:0001")
+    open_book.ledger.declare_count(open_book.alice, denominations={5000: 1, 1000: 1, 200: 1, 50: 1},
+                                   cheques_counted=0)
+    open_book.ledger.sign_off(open_book.sam, officer="alice", business_date=TODAY)
+    head = head_of(open_book.ledger)
+    again = _receipt(open_book, "till-1:0001")
+    assert (again.outcome, again.seq) == (Outcome.ALREADY_RECORDED, first.seq)
+    assert head_of(open_book.ledger) == head
+
+
+def test_an_entry_id_whose_first_attempt_was_refused_is_still_free(open_book):
+    with pytest.raises(Refused):
+        _receipt(open_book, "till-1:0002", amount_pence=25_001)
+    posted = _receipt(open_book, "till-1:0002", amount_pence=2_500)
+    assert posted.outcome is Outcome.APPENDED
+    assert posted.body["amount_pence"] == 2_500
+
+
+def test_an_entry_id_outside_the_name_pattern_is_refused_before_any_write(open_book):
+    head = head_of(open_book.ledger)
+    with pytest.raises(Refused) as refused:
+        _receipt(open_book, "till 1/0001")
+    assert refused.value.outcome is Outcome.TEXT_INVALID
+    assert head_of(open_book.ledger) == head
+
+
+def test_an_unknown_actor_cannot_write_even_with_a_fresh_entry_id(open_book):
+    head = head_of(open_book.ledger)
+    with pytest.raises(Refused) as refused:
+        open_book.ledger.record_receipt(Actor("mallory", frozenset({"officer"})), amount_pence=100,
+                                        method="cash", code="INC1", payer="X")
+    assert refused.value.outcome is Outcome.SIGN_IN_FAILED
+    assert head_of(open_book.ledger) == head
