@@ -108,6 +108,28 @@ class Desk:
             return count
         return self._with(write)
 
+    def days_to_bank(self) -> list[dict]:
+        """Signed-off days whose takings have not left in a bag yet, oldest first (supervisor's home)."""
+        from ledger.counter import till
+
+        def read(ledger: Ledger) -> list[dict]:
+            with ledger.store.reading() as reader:
+                return [{"officer": session["officer"], "business_date": session["business_date"],
+                         "float_pence": session["float_pence"],
+                         "cash_pence": reader.account_balance_pence(till(session["officer"]),
+                                                                    session["business_date"]),
+                         "signed_off_by": reader.entry(session["signed_off_seq"]).actor}
+                        for session in reader.sessions_on(None)
+                        if session["state"] == "signed_off" and session["banked_seq"] is None]
+        return self._with(read)
+
+    def user_settings(self, key: str) -> dict[str, int | str]:
+        """A setting's per-user values (e.g. one officer's daily limit), by user name (admin's home)."""
+        def read(ledger: Ledger) -> dict[str, int | str]:
+            with ledger.store.reading() as reader:
+                return {row["scope"]: row["value"] for row in reader.settings() if row["key"] == key and row["scope"]}
+        return self._with(read)
+
 
 def _office(ledger: Ledger) -> str:
     with ledger.store.reading() as reader:

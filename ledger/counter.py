@@ -126,9 +126,12 @@ class CounterOps(LedgerCore):
 
     def spoil_warrant(self, actor: Actor, *, serial: int, reason: str, entry_id: str | None = None) -> Posted:
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
-            rules.raise_first(rules.check_stock_serial(serial, writer.warrant(serial)))
             session = writer.open_session(actor.username)
-            return (session["business_date"] if session else self.london_date()), {}
+            business_date = session["business_date"] if session else self.london_date()
+            closed = None if session else writer.session(actor.username, business_date)
+            rules.raise_first(rules.check_day_open(actor.username, business_date, closed) if closed else None,
+                              rules.check_stock_serial(serial, writer.warrant(serial)))
+            return business_date, {}
 
         return self._post(actor, "warrant_spoiled", ("officer", "supervisor", "admin"),
                           {"serial": serial, "reason": reason}, decide, entry_id)

@@ -32,6 +32,10 @@ class EndOfDayOps(LedgerCore):
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
             session = writer.uncounted_session(actor.username)
             if session is None:
+                closed = writer.session(actor.username, self.london_date())
+                if closed is not None:
+                    raise Refused(Outcome.DAY_CLOSED, f"{actor.username}'s day {closed['business_date']} is "
+                                  "already counted: a supervisor can send it back for a recount")
                 raise Refused(Outcome.NOT_COUNTED, f"{actor.username} has no open day to count")
             return session["business_date"], {}
 
@@ -52,15 +56,9 @@ class EndOfDayOps(LedgerCore):
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
             figures = self.reconciliation(writer, officer, business_date, actor)
             variance_pence = figures["cash_pence_variance"]
-            out = (variance_pence or figures["cheques_counted"] != figures["cheques_expected"]
-                   or figures["serials_not_in_stock"])
-            if out and not reason:
-                cash = "short" if variance_pence < 0 else "over"
-                raise Refused(Outcome.VARIANCE_REASON_REQUIRED,
-                              f"the cash is {rules.pounds(abs(variance_pence))} {cash}, cheques are "
-                              f"{figures['cheques_counted']} of {figures['cheques_expected']} and "
-                              f"{len(figures['serials_not_in_stock'])} declared warrant serials are not in "
-                              "stock: give a reason")
+            differences = _differences(figures)
+            if differences and not reason:
+                raise Refused(Outcome.VARIANCE_REASON_REQUIRED, "; ".join(differences) + ": give a reason")
             head_seq, head_hash = writer.head()
             return business_date, {**figures, "head_seq": head_seq, "head_hash": head_hash,
                                    "postings": _variance_postings(officer, variance_pence)}
@@ -130,6 +128,20 @@ class EndOfDayOps(LedgerCore):
             raise Refused(Outcome.NOT_COUNTED, f"{officer} has not declared the count for {business_date}")
         rules.raise_first(rules.check_authoriser(supervisor.username, {"supervisor"}, officer))
         return reader.entry(session["count_seq"])
+
+
+def _differences(figures: dict) -> list[str]:
+    """What does not agree, in words: only the parts that differ."""
+    parts = []
+    variance_pence = figures["cash_pence_variance"]
+    if variance_pence:
+        parts.append(f"the cash is {rules.pounds(abs(variance_pence))} {'short' if variance_pence < 0 else 'over'}")
+    if figures["cheques_counted"] != figures["cheques_expected"]:
+        parts.append(f"cheques are {figures['cheques_counted']} of {figures['cheques_expected']} expected")
+    if figures["serials_not_in_stock"]:
+        serials = ", ".join(map(str, figures["serials_not_in_stock"][:5]))
+        parts.append(f"declared unused warrant serials not in stock: {serials}")
+    return parts
 
 
 def _variance_postings(officer: str, variance_pence: int):
