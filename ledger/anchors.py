@@ -48,7 +48,8 @@ def read_anchors(path: Path) -> list[str]:
     for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not text.strip() or text.startswith("#"):
             continue
-        first = text.split("\t", 1)[0].split()[0]
+        fields = text.split("\t", 1)[0].split()
+        first = fields[0] if fields else ""
         try:
             parse_anchor(first)
         except ValueError as error:

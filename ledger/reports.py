@@ -34,16 +34,21 @@ def limits(store: SqliteStore, business_date: str | None) -> list[dict]:
 def daily(store: SqliteStore, business_date: str) -> list[dict]:
     """Every counter entry of a business date, by officer then seq."""
     with store.reading() as reader:
-        rows = [_daily_row(row) for row in reader.entries_on(business_date, DAILY_KINDS)]
+        rows = [_daily_row(row, reader) for row in reader.entries_on(business_date, DAILY_KINDS)]
     return sorted(rows, key=lambda row: (row["officer"], row["seq"]))
 
 
-def _daily_row(row: tuple) -> dict:
+def _daily_row(row: tuple, reader) -> dict:
     seq, _entry_id, kind, recorded_at, _date, actor, _terminal, body_text, _prev, _hash = row
     body = json.loads(body_text)
+    officer = body.get("officer", actor)
+    if kind == "entry_reversed":  # filed under the officer whose day it is, netting the original
+        original = reader.entry(body["reversed_seq"])
+        officer = original.actor if original else actor
+        body = {**body, "amount_pence": -_amount(original.kind, original.body_dict())} if original else body
     moment = datetime.fromisoformat(recorded_at.replace("Z", "+00:00")).astimezone(LONDON)
     return {
-        "officer": body.get("officer", actor), "seq": seq, "time": moment.strftime("%H:%M"), "kind": kind,
+        "officer": officer, "seq": seq, "time": moment.strftime("%H:%M"), "kind": kind,
         "by": actor, "detail": _detail(kind, body), "code": body.get("code", ""),
         "method": body.get("method", ""), "amount_pence": _amount(kind, body),
     }
