@@ -48,16 +48,16 @@ class AdminOps(LedgerCore):
 
     def add_user(self, actor: Actor, username: str, roles: tuple[str, ...], pin: str,
                  name: str | None = None, entry_id: str | None = None) -> Posted:
-        check_new_pin(pin)
-        credential = hash_pin(pin)
+        def fields() -> dict:
+            check_new_pin(pin)
+            return {"username": username, "roles": _roles(roles), "name": name}
 
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
             if writer.user(request.username) is not None:
                 raise Refused(Outcome.USER_EXISTS, f"there is already a user {request.username}")
-            writer.set_credential(request.username, *credential)
+            writer.set_credential(request.username, *hash_pin(pin))
             return self.london_date(), {}
 
-        fields = {"username": username, "roles": _roles(roles), "name": name}
         return self._post(actor, "user_added", ADMIN, fields, decide, entry_id)
 
     def change_roles(self, actor: Actor, username: str, roles: tuple[str, ...]) -> Posted:
@@ -98,19 +98,22 @@ class AdminOps(LedgerCore):
         return self._post(actor, "code_retired", ADMIN, {"code": code.strip().upper()}, decide)
 
     def set_setting(self, actor: Actor, key: str, value: int | str, user: str | None = None) -> Posted:
-        value = _checked_setting(key, value, user)
+        def fields() -> dict:
+            return {"key": key, "value": _checked_setting(key, value, user), "user": user}
 
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
             if user is not None and writer.user(user) is None:
                 raise Refused(Outcome.USER_UNKNOWN, f"there is no user {user}")
             return self.london_date(), {}
 
-        return self._post(actor, "setting_changed", ADMIN, {"key": key, "value": value, "user": user}, decide)
+        return self._post(actor, "setting_changed", ADMIN, fields, decide)
 
     def receive_warrants(self, actor: Actor, first: int, last: int, entry_id: str | None = None) -> Posted:
-        if first < 1 or last < first or last - first + 1 > MAX_WARRANT_RANGE:
-            raise Refused(Outcome.RANGE_INVALID,
-                          f"serials {first}-{last}: give first <= last, at most {MAX_WARRANT_RANGE:,} forms")
+        def fields() -> dict:
+            if first < 1 or last < first or last - first + 1 > MAX_WARRANT_RANGE:
+                raise Refused(Outcome.RANGE_INVALID,
+                              f"serials {first}-{last}: give first <= last, at most {MAX_WARRANT_RANGE:,} forms")
+            return {"first": first, "last": last}
 
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
             held = writer.serials_held(first, last)
@@ -119,8 +122,7 @@ class AdminOps(LedgerCore):
                               f"{held} of serials {first}-{last} are already in the register")
             return self.london_date(), {}
 
-        return self._post(actor, "warrants_received", ("admin", "supervisor"), {"first": first, "last": last},
-                          decide, entry_id)
+        return self._post(actor, "warrants_received", ("admin", "supervisor"), fields, decide, entry_id)
 
     def import_debts(self, actor: Actor, rows: list[DebtorRow]) -> ImportResult:
         """All or nothing, in one transaction; a row already imported (same content) is skipped."""

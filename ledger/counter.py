@@ -27,10 +27,14 @@ class CounterOps(LedgerCore):
     def open_session(self, actor: Actor, float_pence: int, denominations: dict[int, int] | None = None,
                      entry_id: str | None = None) -> Posted:
         if denominations is not None:
-            float_pence = _denominations_total(denominations)
-        fields = {"officer": actor.username, "float_pence": float_pence,
-                  "denominations": {str(k): v for k, v in sorted(denominations.items(), reverse=True)}
-                  if denominations else None}
+            float_pence = sum(value * count for value, count in denominations.items())
+
+        def fields() -> dict:
+            if denominations is not None:
+                _denominations_total(denominations)
+            return {"officer": actor.username, "float_pence": float_pence,
+                    "denominations": {str(k): v for k, v in sorted(denominations.items(), reverse=True)}
+                    if denominations else None}
 
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
             business_date = self.london_date()
@@ -50,9 +54,10 @@ class CounterOps(LedgerCore):
                        reference: str | None = None, description: str | None = None,
                        entry_id: str | None = None, authoriser: Actor | None = None,
                        override_reason: str | None = None) -> Posted:
-        fields = {"amount_pence": amount_pence, "method": method, "code": code, "payer": payer,
-                  "reference": reference, "description": description,
-                  "override": _override(authoriser, override_reason)}
+        def fields() -> dict:
+            return {"amount_pence": amount_pence, "method": method, "code": code, "payer": payer,
+                    "reference": reference, "description": description,
+                    "override": _override(authoriser, override_reason)}
 
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
             business_date = self._working_date(writer, actor)
@@ -67,8 +72,9 @@ class CounterOps(LedgerCore):
     def collect_debt(self, actor: Actor, *, debtor_ref: str, amount_pence: int, method: str,
                      reference: str | None = None, entry_id: str | None = None,
                      authoriser: Actor | None = None, override_reason: str | None = None) -> Posted:
-        fields = {"debtor_ref": debtor_ref, "amount_pence": amount_pence, "method": method,
-                  "reference": reference, "override": _override(authoriser, override_reason)}
+        def fields() -> dict:
+            return {"debtor_ref": debtor_ref, "amount_pence": amount_pence, "method": method,
+                    "reference": reference, "override": _override(authoriser, override_reason)}
 
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
             business_date = self._working_date(writer, actor)
@@ -83,8 +89,9 @@ class CounterOps(LedgerCore):
     def record_payout(self, actor: Actor, *, amount_pence: int, code: str, payee: str, purpose: str,
                       receipt_held: bool = True, entry_id: str | None = None,
                       authoriser: Actor | None = None, override_reason: str | None = None) -> Posted:
-        fields = {"amount_pence": amount_pence, "code": code, "payee": payee, "purpose": purpose,
-                  "receipt_held": receipt_held, "override": _override(authoriser, override_reason)}
+        def fields() -> dict:
+            return {"amount_pence": amount_pence, "code": code, "payee": payee, "purpose": purpose,
+                    "receipt_held": receipt_held, "override": _override(authoriser, override_reason)}
 
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
             business_date = self._working_date(writer, actor)
@@ -101,11 +108,11 @@ class CounterOps(LedgerCore):
                       case_ref: str | None = None, ticket: str = "single", travel_date: str | None = None,
                       purpose: str | None = None, entry_id: str | None = None,
                       authoriser: Actor | None = None, override_reason: str | None = None) -> Posted:
-        fields = {"recipient": recipient, "journey": journey, "value_pence": value_pence, "code": code,
-                  "case_ref": case_ref, "ticket": ticket, "purpose": purpose,
-                  "override": _override(authoriser, override_reason)}
-        if travel_date is not None:
-            fields["travel_date"] = travel_date
+        def fields() -> dict:
+            given = {"recipient": recipient, "journey": journey, "value_pence": value_pence, "code": code,
+                     "case_ref": case_ref, "ticket": ticket, "purpose": purpose,
+                     "override": _override(authoriser, override_reason)}
+            return given if travel_date is None else {**given, "travel_date": travel_date}
 
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
             business_date = self._working_date(writer, actor)

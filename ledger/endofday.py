@@ -24,10 +24,11 @@ class EndOfDayOps(LedgerCore):
 
     def declare_count(self, actor: Actor, *, denominations: dict[int, int], cheques_counted: int,
                       unused_serials: tuple[int, ...] = (), entry_id: str | None = None) -> Posted:
-        cash_pence = _denominations_total(denominations)
-        fields = {"officer": actor.username, "cash_pence_counted": cash_pence, "cheques_counted": cheques_counted,
-                  "denominations": {str(k): v for k, v in sorted(denominations.items(), reverse=True) if v},
-                  "unused_serials": tuple(sorted(set(unused_serials)))}
+        def fields() -> dict:
+            return {"officer": actor.username, "cash_pence_counted": _denominations_total(denominations),
+                    "cheques_counted": cheques_counted,
+                    "denominations": {str(k): v for k, v in sorted(denominations.items(), reverse=True) if v},
+                    "unused_serials": tuple(sorted(set(unused_serials)))}
 
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
             session = writer.uncounted_session(actor.username)

@@ -276,7 +276,9 @@ def make_body(kind: str, **fields) -> dict:
 
 
 def refusal_from(error: ValidationError) -> Refused:
-    first = error.errors()[0]
+    errors = error.errors()
+    # Amounts are checked before text (the documented order): an amount error is reported first.
+    first = min(errors, key=lambda e: not ".".join(str(part) for part in e["loc"]).endswith("pence"))
     field = ".".join(str(part) for part in first["loc"]) or "value"
     message = first["msg"].removeprefix("Value error, ")
     outcome = Outcome.AMOUNT_INVALID if field.endswith("pence") else Outcome.TEXT_INVALID

@@ -43,7 +43,6 @@ class Outcome(StrEnum):
     NO_OPEN_SESSION = "no_open_session"
     DAY_CLOSED = "day_closed"
     NOT_COUNTED = "not_counted"
-    VARIANCE_REASON_REQUIRED = "variance_reason_required"
     NOT_SIGNED_OFF = "not_signed_off"
     ALREADY_BANKED = "already_banked"
     BAG_USED = "bag_used"
@@ -62,6 +61,7 @@ class Outcome(StrEnum):
     # 8. four eyes, then the limit
     AUTHORISER_NOT_SUPERVISOR = "authoriser_not_supervisor"
     OWN_ENTRY = "own_entry"
+    VARIANCE_REASON_REQUIRED = "variance_reason_required"
     OFFICER_LIMIT_EXCEEDED = "officer_limit_exceeded"
 
 DESCRIPTIONS: dict[Outcome, str] = {

@@ -23,13 +23,19 @@ def check_session(officer: str, open_session: dict | None, today_session: dict |
     return Refused(Outcome.NO_OPEN_SESSION, f"{officer} has no open session: open the day's till first")
 
 
+def _a(word: str) -> str:
+    """'an income', 'a cost'."""
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+
+
 def check_code(code: str, row: dict | None, wanted_type: str) -> Refused | None:
     if row is None:
         return Refused(Outcome.CODE_UNKNOWN, f"there is no code {code}")
     if not row["active"]:
         return Refused(Outcome.CODE_RETIRED, f"code {code} ({row['name']}) is retired")
     if row["type"] != wanted_type:
-        return Refused(Outcome.CODE_WRONG_TYPE, f"code {code} is an {row['type']} code; a {wanted_type} code is needed")
+        return Refused(Outcome.CODE_WRONG_TYPE,
+                       f"code {code} is {_a(row['type'])} code; {_a(wanted_type)} code is needed")
     return None
 
 

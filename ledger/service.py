@@ -150,17 +150,20 @@ class LedgerCore:
 
     # -- the one write path --------------------------------------------------------------
     def _post(
-        self, actor: Actor, kind: str, roles: tuple[str, ...], fields: dict,
+        self, actor: Actor, kind: str, roles: tuple[str, ...], fields: dict | Callable[[], dict],
         decide: Callable[[Writer, Body], tuple[str, dict]], entry_id: str | None = None,
     ) -> Posted:
         """Check the actor, validate, honour the entry_id, decide, append: one transaction.
 
-        `decide(writer, request)` applies the rules (raising Refused) and returns the
-        business date and the derived body fields (receipt number, serial, postings).
+        `fields` may be a function, so that checks of what was typed (a coin, a PIN, a
+        reason) run after the actor's, in the documented order. `decide(writer, request)`
+        applies the rules (raising Refused) and returns the business date and the derived
+        body fields (receipt number, serial, postings).
         """
-        entry_id = self._check_entry_id(entry_id)
         with self.store.writing() as writer:
             self._check_actor(writer, actor, roles)
+            fields = fields() if callable(fields) else fields
+            entry_id = self._check_entry_id(entry_id)
             request = validated(BODIES[kind], **fields)
             existing = writer.entry_by_id(entry_id)
             if existing is not None:
