@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import unicodedata
 
 from console.parser import UsageError, build_parser
 from ledger.refusals import Refused
@@ -55,8 +56,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _fail(code: int, line: str) -> int:
-    print(line, file=sys.stderr)
+    print(printable(line), file=sys.stderr)
     return code
+
+
+def printable(text: str) -> str:
+    """One line a terminal shows as text: control and format characters escaped, never obeyed."""
+    return "".join(f"\\x{ord(ch):02x}" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)
 
 
 def entry_point() -> None:
