@@ -10,7 +10,7 @@ from console.commands import (
     Pins, acting, london_today, open_ledger, parse_until, print_posted, print_rows, read_text_file,
 )
 from console.parser import UsageError
-from console.settings import resolve_db_path
+from console.settings import default_db_path, resolve_db_path
 from ledger import audit, reports
 from ledger.anchors import read_anchors
 from ledger.book import Ledger
@@ -35,6 +35,8 @@ def _override(args, authoriser) -> dict:
 # -- setting up ---------------------------------------------------------------------------
 def init(args) -> int:
     path = resolve_db_path(args.db)
+    if path == default_db_path():
+        path.parent.mkdir(parents=True, exist_ok=True)
     pins = Pins(args.pin_stdin)
     with Ledger.create(path, office=args.office, admin=args.admin, pin=pins.next(args.admin)) as ledger:
         head = audit.verify(ledger.store).head

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from cli_support import BOOK_DATE, answer, appended, failed, head_of, ok, pins, refused
-from conftest import START
+from book_support import START
 from ledger import reports
 
 

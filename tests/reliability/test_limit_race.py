@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PINS, TODAY, build_book
+from book_support import PINS, TODAY, build_book
 from ledger import audit
 from ledger.book import Ledger
 from ledger.refusals import Outcome

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PINS, TODAY
+from book_support import PINS, TODAY
 from ledger import audit
 from ledger.book import Ledger
 from ledger.refusals import Outcome, Refused

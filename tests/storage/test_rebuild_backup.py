@@ -12,7 +12,7 @@ from ledger import audit, auth
 from ledger.refusals import Outcome, Refused
 from ledger.store import LedgerExists, open_store, schema
 
-from conftest import PINS, TODAY
+from book_support import PINS, TODAY
 
 
 @pytest.fixture

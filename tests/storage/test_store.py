@@ -17,7 +17,7 @@ from ledger.store import (
     LedgerMissing, LedgerUnusable, NetworkFilesystem, SqliteStore, create_store, open_store, schema,
 )
 
-from conftest import PINS, TODAY, build_book
+from book_support import PINS, TODAY, build_book
 
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY, Cli
+from book_support import TODAY, Cli
 from ledger import audit, reports
 from ledger.anchors import read_anchors
 from ledger.book import Ledger

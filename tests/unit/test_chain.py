@@ -21,7 +21,7 @@ from ledger.chain import (
 )
 from ledger.store import open_store
 
-from conftest import PINS, Clock, build_book
+from book_support import PINS, Clock, build_book
 
 BODY = {"office": "Hôtel de Ville", "currency": "GBP", "daily_limit_pence": 25000, "format": 1}
 

@@ -16,7 +16,7 @@ import pytest
 
 from ledger import auth
 
-from conftest import TODAY
+from book_support import TODAY
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "LEDGER-FORMAT.md"
 GENESIS = "0" * 64

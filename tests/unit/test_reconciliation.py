@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import START, TODAY, build_book
+from book_support import START, TODAY, build_book
 from ledger import audit
 from ledger.debtors import parse_debtor_csv
 from ledger.refusals import Outcome, Refused

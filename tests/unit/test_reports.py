@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import pytest
 
-from conftest import START
+from book_support import START
 from ledger import reports
 
 DAY1, DAY2 = "2026-11-23", "2026-11-24"

@@ -15,7 +15,7 @@ from pathlib import Path
 import holidays
 import pytest
 
-from conftest import Cli
+from book_support import Cli
 from ledger import audit, reports
 from ledger.book import Ledger
 from ledger.simulate import SimClock, simulate
