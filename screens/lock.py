@@ -52,13 +52,17 @@ class LockScreen(ModalScreen[bool]):
         try:
             self.app.desk.check_pin(self.username, pin)
         except Refused as refusal:
-            locked = refusal.outcome in (Outcome.USER_LOCKED, Outcome.USER_INACTIVE)
+            locked = refusal.outcome in (Outcome.USER_LOCKED, Outcome.USER_INACTIVE) or self._locked_now()
             self.post_message(UnlockFailed(refusal.message, locked))
             return
         except Exception as error:
             self.post_message(UnlockFailed(f"the ledger cannot be used: {error}", False))
             return
         self.post_message(Unlocked())
+
+    def _locked_now(self) -> bool:
+        """The wrong PIN that locks the user is refused as sign_in_failed: the ledger says if it locked."""
+        return any(row["username"] == self.username and row["locked"] for row in self.app.desk.report("users"))
 
     def on_unlocked(self, message: Unlocked) -> None:
         self.dismiss(True)
