@@ -102,8 +102,9 @@ class CashdeskApp(App[int]):
         """The palette offers every key of the current screen, by its description, then the usual."""
         from textual.app import SystemCommand
 
-        for binding in screen.BINDINGS:
-            if getattr(binding, "id", None):
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if binding.id and active.enabled and active.node is screen:
                 yield SystemCommand(binding.description, binding.tooltip or binding.description,
                                     partial(screen.run_action, binding.action))
         yield from super().get_system_commands(screen)
