@@ -11,8 +11,12 @@ from zoneinfo import ZoneInfo
 
 from console.parser import UsageError, read_stdin_lines
 from console.settings import resolve_db_path
-from ledger.book import Ledger
-from ledger.service import Actor, Posted
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ledger.book import Ledger
+    from ledger.service import Actor, Posted
+    from ledger.store import SqliteStore
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -33,8 +37,28 @@ class Pins:
         return getpass.getpass(f"PIN for {whose}: ")
 
 
-def open_ledger(args) -> Ledger:
+def open_ledger(args) -> "Ledger":
+    """The service layer over the ledger (for any command that writes or needs the rules)."""
+    from ledger.book import Ledger
+
     return Ledger.open(resolve_db_path(args.db))
+
+
+def open_store(args) -> "SqliteStore":
+    """Just the store, for the auditor's read-only commands: no service layer is imported."""
+    from ledger.store import open_store as open_file
+
+    return open_file(resolve_db_path(args.db))
+
+
+def parse_date(text: str) -> str:
+    """--date YYYY-MM-DD, or a usage error."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise UsageError(f"cashdesk: {text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def acting(ledger: Ledger, args, pins: Pins | None = None) -> tuple[Actor, Actor | None]:
@@ -105,8 +129,13 @@ def read_text_file(path: str) -> str:
         raise UsageError(f"cashdesk: {path} is not UTF-8 text") from None
 
 
-def run(args) -> int:
-    from console import handlers
+AUDIT_COMMANDS = ("verify", "head", "replay", "export", "rebuild", "backup")
 
+
+def run(args) -> int:
     key = args.command if getattr(args, "action", None) is None else f"{args.command} {args.action}"
-    return handlers.HANDLERS[key](args)
+    if key in AUDIT_COMMANDS:
+        from console.audit_commands import HANDLERS
+    else:
+        from console.handlers import HANDLERS
+    return HANDLERS[key](args)

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 from console.commands import (
-    Pins, acting, london_today, open_ledger, parse_until, print_posted, print_rows, read_text_file,
+    Pins, acting, open_ledger, parse_date, print_posted, print_rows, read_text_file,
 )
 from console.parser import UsageError
 from console.settings import default_db_path, resolve_db_path
 from ledger import audit, reports
-from ledger.anchors import read_anchors
 from ledger.book import Ledger
-from ledger.service import parse_date
 
 
 def _roles(text: str) -> tuple[str, ...]:
@@ -221,73 +217,6 @@ def recount(args) -> int:
         actor, officer=args.officer, business_date=date, reason=args.reason, entry_id=args.entry_id))
 
 
-# -- auditing -----------------------------------------------------------------------------
-def verify(args) -> int:
-    anchors = list(args.anchor)
-    with open_ledger(args) as ledger:
-        try:
-            if args.anchors:
-                anchors += read_anchors(Path(args.anchors))
-            verdict = audit.verify(ledger.store, anchors)
-        except FileNotFoundError:
-            raise UsageError(f"cashdesk verify: no anchor log {args.anchors}") from None
-        except ValueError as error:
-            raise UsageError(f"cashdesk verify: {error}") from None
-    if args.json:
-        print(json.dumps({"ok": verdict.ok, "entries": verdict.entries, "head": verdict.head,
-                          "first_bad_seq": verdict.first_bad_seq, "problem": verdict.problem}))
-    elif verdict.ok:
-        checked = f", {len(anchors)} anchors match" if anchors else ""
-        print(f"ok: {verdict.entries} entries verified{checked}; head {verdict.head}")
-    if not verdict.ok:
-        print(f"verification failed at seq {verdict.first_bad_seq}: {verdict.problem}", file=sys.stderr)
-        return 1
-    return 0
-
-
-def head(args) -> int:
-    with open_ledger(args) as ledger, ledger.store.reading() as reader:
-        seq, digest = reader.head()
-    print(f"{seq}:{digest}")
-    return 0
-
-
-def replay(args) -> int:
-    until_seq, until_time = parse_until(args.until)
-    with open_ledger(args) as ledger:
-        result = audit.replay(ledger.store, until_seq, until_time)
-    if args.json:
-        print(json.dumps(result.as_json()))
-        return 0
-    rows = [{"account": account, "balance_pence": pence} for account, pence in result.balances.items()]
-    print(f"balances as of seq {result.as_of_seq}")
-    return print_rows(rows, "table")
-
-
-EXPORTERS = {"hledger": audit.export_hledger, "csv": audit.export_csv, "jsonl": audit.export_jsonl}
-
-
-def export(args) -> int:
-    until_seq, until_time = parse_until(args.until)
-    exporter = EXPORTERS[args.format]
-    with open_ledger(args) as ledger:
-        if args.output is None:
-            exporter(ledger.store, sys.stdout, until_seq, until_time)
-            return 0
-        target = Path(args.output)
-        partial = target.with_name(target.name + ".partial")
-        with partial.open("w", encoding="utf-8", newline="") as out:
-            exporter(ledger.store, out, until_seq, until_time)
-        partial.replace(target)
-    return 0
-
-
-def report(args) -> int:
-    from console.reporting import run_report
-
-    return run_report(args)
-
-
 def simulate(args) -> int:
     from datetime import datetime, timezone
 
@@ -314,23 +243,10 @@ def serve(args) -> int:
     return serve_console(args.db, args.host, args.port, args.public)
 
 
-def rebuild(args) -> int:
-    with open_ledger(args) as ledger:
-        count = ledger.store.rebuild()
-    print(f"rebuilt every projection from {count} entries")
-    return 0
+def report(args) -> int:
+    from console.reporting import run_report
 
-
-def backup(args) -> int:
-    with open_ledger(args) as ledger:
-        dest = ledger.store.backup(args.dest)
-    with Ledger.open(dest) as copy:
-        verdict = audit.verify(copy.store)
-    if not verdict.ok:
-        print(f"backup {dest} does not verify at seq {verdict.first_bad_seq}: {verdict.problem}", file=sys.stderr)
-        return 1
-    print(f"backed up to {dest}: {verdict.entries} entries verified; head {verdict.head}")
-    return 0
+    return run_report(args)
 
 
 def demo(args) -> int:
@@ -350,6 +266,5 @@ HANDLERS = {
     "session open": session_open, "receipt": receipt, "collect": collect, "payout": payout,
     "warrant": warrant, "reverse": reverse, "count": count, "signoff": signoff, "recount": recount,
     "bank": bank, "counts": counts,
-    "verify": verify, "head": head, "replay": replay, "export": export, "report": report,
-    "rebuild": rebuild, "simulate": simulate, "serve": serve, "backup": backup,
+    "report": report, "simulate": simulate, "serve": serve,
 }

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from console.commands import london_today, open_ledger, print_rows
+from console.commands import london_today, open_ledger, parse_date, print_rows
 from console.parser import UsageError
 from ledger import reports
-from ledger.service import parse_date
 
 TITLES = {
     "daily": "Daily entries", "reconciliation": "End-of-day reconciliation", "limits": "Daily limits",

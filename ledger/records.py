@@ -52,6 +52,7 @@ Description = _text(200)
 Username = _pattern(USERNAME, "user name (lower-case letters, digits, . _ -; up to 32)")
 CodeName = _pattern(CODE, "code (capitals, digits, _ -; up to 16)")
 IsoDate = _pattern(DATE, "date (YYYY-MM-DD)")
+BagNumber = _pattern(re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,19}"), "bag number (letters, digits, -; up to 20)")
 Ref = _pattern(REF, "reference (letters, digits, / . _ -; up to 40, no spaces)")
 Pence = Annotated[int, Field(gt=0, le=MAX_AMOUNT_PENCE)]
 Method = Literal["cash", "cheque"]
@@ -230,7 +231,7 @@ class DaySignedOff(Body):
 
 class CashBanked(Body):
     officer: Username
-    bag: _pattern(re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,19}"), "bag number (letters, digits, -; up to 20)")
+    bag: BagNumber
     amount_pence: int = 0
     float_pence: int = 0
     postings: tuple[Posting, ...] = ()
@@ -264,7 +265,6 @@ BODIES: dict[str, type[Body]] = {
 }
 
 #: Kinds whose amount counts against the officer's daily limit.
-LIMIT_KINDS = ("receipt_recorded", "debt_collected", "payout_recorded", "warrant_issued")
 
 
 def make_body(kind: str, **fields) -> dict:

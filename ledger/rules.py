@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ledger.money import format_plain
-from ledger.records import LIMIT_KINDS
+from ledger.kinds import LIMIT_KINDS
 from ledger.refusals import Outcome, Refused
 
 

@@ -7,7 +7,7 @@ import sqlite3
 from typing import Callable
 
 from ledger.chain import Entry
-from ledger.records import LIMIT_KINDS
+from ledger.kinds import LIMIT_KINDS
 
 Apply = Callable[[sqlite3.Connection, Entry, dict], None]
 

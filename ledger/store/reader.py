@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 from typing import Iterator
 
-import sqlite_utils
 
 from ledger.chain import Entry
 
@@ -19,7 +18,16 @@ class Reader:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self._db = None
+
+    @property
+    def db(self):
+        """sqlite-utils over the same connection, imported on first use (verify never needs it)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     def _one(self, sql: str, params: tuple = ()) -> dict | None:
         return next(self.db.query(sql, params), None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite_utils
 
 #: PRAGMA application_id marks a file as a cashdesk ledger ("CDSK").
 APPLICATION_ID = 0x4344534B
@@ -87,7 +86,7 @@ def create_entries(conn) -> None:
             conn.execute(statement)
 
 
-def create_projections(db: sqlite_utils.Database) -> None:
+def create_projections(db) -> None:
     """Create every projection table and its indexes (idempotent)."""
     for name, (columns, pk) in PROJECTIONS.items():
         db.create_table(name, columns, pk=pk, not_null=NOT_NULL.get(name), if_not_exists=True)
@@ -95,6 +94,6 @@ def create_projections(db: sqlite_utils.Database) -> None:
         db[table].create_index(columns, if_not_exists=True)
 
 
-def drop_projections(db: sqlite_utils.Database) -> None:
+def drop_projections(db) -> None:
     for name in PROJECTIONS:
         db[name].drop(ignore=True)

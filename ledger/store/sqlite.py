@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 from typing import Iterator
 
-import sqlite_utils
 
 from ledger.chain import GENESIS_HASH, Entry, canonical_body, entry_hash
 from ledger.store import schema
@@ -64,7 +63,6 @@ class SqliteStore:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -82,7 +80,7 @@ class SqliteStore:
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("BEGIN IMMEDIATE")
             schema.create_entries(conn)
-            schema.create_projections(sqlite_utils.Database(conn))
+            schema.create_projections(Reader(conn).db)
             conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
             conn.execute("COMMIT")
