@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from ledger import rules
 from ledger.auth import check_new_pin, hash_pin
 from ledger.debtors import DebtorRow, debt_entry_id
 from ledger.money import MAX_AMOUNT_PENCE
-from ledger.records import Body, make_body, validated, BODIES
+from ledger.records import BODIES, Body, make_body, validated
 from ledger.refusals import Outcome, Refused
-from ledger import rules
 from ledger.service import Actor, LedgerCore, Posted, two_postings
-from ledger.store import Writer
+
+if TYPE_CHECKING:
+    from ledger.store import Writer
 
 ADMIN = ("admin",)
 #: Chained settings: key -> (lowest, highest, default, may be set per user).

@@ -6,11 +6,13 @@ import csv
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import IO, Callable, Iterable
+from typing import IO, TYPE_CHECKING, Callable, Iterable
 
 from ledger.chain import Entry, Verdict, parse_anchor, verify_rows
 from ledger.money import format_plain
-from ledger.store import SqliteStore
+
+if TYPE_CHECKING:
+    from ledger.store import SqliteStore
 
 
 def verify(store: SqliteStore, anchors: Iterable[str] = (),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ledger.counter import till
 from ledger.records import Body, Posting
 from ledger.refusals import Outcome, Refused
 from ledger.service import Actor, LedgerCore, Posted
-from ledger.store import Writer
+
+if TYPE_CHECKING:
+    from ledger.store import Writer
 
 BANKERS = ("supervisor",)
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
+from typing import Callable
 
 from ledger.admin import AdminOps
 from ledger.banking import BankingOps
 from ledger.counter import CounterOps
 from ledger.endofday import EndOfDayOps
-from typing import Callable
-
 from ledger.service import Clock, new_entry_id, utc_now
 from ledger.store import create_store, open_store
 

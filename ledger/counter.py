@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ledger import rules
 from ledger.records import Body, Posting
 from ledger.refusals import Outcome, Refused
 from ledger.service import Actor, LedgerCore, Posted, two_postings
-from ledger.store import Writer
+
+if TYPE_CHECKING:
+    from ledger.store import Writer
 
 OFFICER = ("officer",)
 #: GBP notes and coins, in pence, that a float or a count may hold.

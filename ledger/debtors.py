@@ -7,9 +7,9 @@ import hashlib
 import io
 from dataclasses import dataclass
 
-from ledger.money import AmountError, parse_amount
 from pydantic import ValidationError
 
+from ledger.money import AmountError, parse_amount
 from ledger.records import BODIES, CODE, clean_text, refusal_from
 from ledger.refusals import Outcome, Refused
 

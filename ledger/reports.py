@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ledger.admin import SETTINGS
 from ledger.counter import CounterOps
-from ledger.store import SqliteStore
+
+if TYPE_CHECKING:
+    from ledger.store import SqliteStore
 
 LONDON = ZoneInfo("Europe/London")
 DAILY_KINDS = ("session_opened", "receipt_recorded", "debt_collected", "payout_recorded", "warrant_issued",

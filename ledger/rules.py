@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ledger.money import format_plain
 from ledger.kinds import LIMIT_KINDS
+from ledger.money import format_plain
 from ledger.refusals import Outcome, Refused
 
 

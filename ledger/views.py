@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ledger import reports
 from ledger.counter import CounterOps, till
-from ledger.store import SqliteStore
+
+if TYPE_CHECKING:
+    from ledger.store import SqliteStore
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ def officer_view(store: SqliteStore, officer: str, today: str) -> OfficerView:
             cheques_pence=reader.account_balance_pence(f"Assets:Cheques:{officer}", day) if session else 0,
             next_receipt_no=reader.next_receipt_no(), next_serial=reader.next_stock_serial(),
         )
+    from ledger import reports
+
     entries = [row for row in reports.daily(store, day) if row["officer"] == officer] if session else []
     return OfficerView(**{**view.__dict__, "entries": entries})
 

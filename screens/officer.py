@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,8 +13,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ledger.service import Actor, Posted
-from ledger.views import OfficerView
 from screens.widgets.day_status import DayStatus
+
+if TYPE_CHECKING:  # ledger.views reads the store; the screen only needs the shape of its answer
+    from ledger.views import OfficerView
 
 KIND_NAMES = {
     "session_opened": "Opened", "receipt_recorded": "Receipt", "debt_collected": "Collection",
@@ -19,6 +24,12 @@ KIND_NAMES = {
     "entry_reversed": "Reversal", "count_declared": "Count", "recount_requested": "Recount",
     "day_signed_off": "Signed off", "cash_banked": "Banked",
 }
+#: The day's table at 80 columns: (label, width); cells are padded one column each side.
+COLUMNS = (("Seq", 5), ("Time", 5), ("What", 10), ("Detail", 28), ("Code", 9), ("Amount", 10))
+#: The states of a day in which the officer may (re)declare the count.
+COUNTABLE_STATES = ("open", "recount")
+NOTHING_TO_COUNT = {"counted": "Today's count is declared: it waits for a supervisor's sign-off.",
+                    "signed_off": "Today's day is signed off: there is nothing more to count."}
 
 
 class ViewLoaded(Message):
@@ -42,7 +53,8 @@ class OfficerHome(Screen):
         Binding("v", "reverse", "Reverse", id="officer.reverse", tooltip="Reverse an entry (a supervisor authorises)"),
         Binding("e", "count", "Count", id="officer.count", tooltip="Declare the closing count"),
         Binding("ctrl+r", "refresh", "Refresh", id="officer.refresh", show=False),
-        Binding("ctrl+x", "sign_out", "Sign out", id="officer.sign_out"),
+        Binding("ctrl+x", "sign_out", "Sign out", id="officer.sign_out", show=False,
+                tooltip="Back to the sign-in screen"),
     ]
 
     def __init__(self, actor: Actor) -> None:
@@ -50,17 +62,19 @@ class OfficerHome(Screen):
         self.actor = actor
         self.view: OfficerView | None = None
         self.codes: list[dict] = []
+        self.counting = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield DayStatus("Loading…", id="day-status", markup=False)
         yield Static("", id="officer-message", markup=False)
         yield DataTable(id="day-entries", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # eight acts fill 80 columns; ctrl+p still works
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Seq", "Time", "What", "Detail", "Code", "Amount")
+        for label, width in COLUMNS:
+            table.add_column(label, width=width, key=label.lower())
         self.action_refresh()
 
     def action_refresh(self) -> None:
@@ -78,16 +92,17 @@ class OfficerHome(Screen):
 
     def on_view_loaded(self, message: ViewLoaded) -> None:
         if message.view is None:
-            self.say(message.problem)
+            self.say(message.problem, error=True)
             return
         self.view, self.codes = message.view, message.codes
-        self.query_one(DayStatus).show(message.view, self.app.money)
+        self.query_one(DayStatus).show(message.view, self.app.money, till_hidden=self.counting)
         table = self.query_one(DataTable)
         table.clear()
         for row in message.view.entries:
             amount = "" if row["amount_pence"] is None else self.app.money(row["amount_pence"])
             table.add_row(str(row["seq"]), row["time"], KIND_NAMES.get(row["kind"], row["kind"]),
-                          row["detail"], row["code"], amount, key=str(row["seq"]))
+                          Text(row["detail"]), Text(row["code"]), Text(f"{amount:>10}"),
+                          key=str(row["seq"]))
         if table.row_count:
             table.move_cursor(row=table.row_count - 1)
 
@@ -97,9 +112,18 @@ class OfficerHome(Screen):
         line.set_class(error, "-error")
 
     # -- the acts --------------------------------------------------------------------------------
+    def _ready(self) -> bool:
+        if self.view is None:
+            self.say("Still reading the ledger: try again in a moment.", error=True)
+            return False
+        return True
+
     def _needs_open_day(self) -> bool:
-        if self.view is None or not self.view.is_open:
-            self.say("No session is open: press o to open today's till first.", error=True)
+        if not self._ready():
+            return False
+        if not self.view.is_open:
+            self.say("No session is open: press o to open today's till first." if self.view.state is None
+                     else "Today's session is closed: nothing more is recorded for it.", error=True)
             return False
         return True
 
@@ -107,12 +131,19 @@ class OfficerHome(Screen):
         return [row for row in self.codes if row["type"] == code_type and row["active"]]
 
     def _open_form(self, form) -> None:
+        self.say("")
         self.app.push_screen(form, self._after_form)
 
     def _after_form(self, posted: Posted | None) -> None:
+        self.counting = False
         if posted is not None:
-            self.say(confirmation(posted))
+            self.say(confirmation(posted, self.app.money))
         self.load()
+
+    def action_open_session(self) -> None:
+        from screens.forms.session import OpenSessionForm
+
+        self._open_form(OpenSessionForm(self.actor))
 
     def action_receipt(self) -> None:
         from screens.forms.receipt import ReceiptForm
@@ -121,18 +152,85 @@ class OfficerHome(Screen):
             self._open_form(ReceiptForm(self.actor, self.view.used_pence, self.view.limit_pence,
                                         self._codes("income")))
 
+    def action_collect(self) -> None:
+        from screens.forms.collection import CollectionForm
+
+        if self._needs_open_day():
+            self._open_form(CollectionForm(self.actor, self.view.used_pence, self.view.limit_pence))
+
+    def action_payout(self) -> None:
+        from screens.forms.payout import PayoutForm
+
+        if self._needs_open_day():
+            self._open_form(PayoutForm(self.actor, self.view.used_pence, self.view.limit_pence,
+                                       self._codes("cost")))
+
+    def action_warrant(self) -> None:
+        from screens.forms.warrant import WarrantForm
+
+        if self._needs_open_day():
+            self._open_form(WarrantForm(self.actor, self.view.used_pence, self.view.limit_pence,
+                                        self._codes("cost"), self.view.next_serial))
+
+    def action_spoil(self) -> None:
+        from screens.forms.warrant import SpoilForm
+
+        if self._ready():
+            self._open_form(SpoilForm(self.actor, self.view.next_serial))
+
+    def action_reverse(self) -> None:
+        from screens.forms.reversal import ReversalForm
+
+        if self._needs_open_day():
+            entries = {row["seq"]: describe(row, self.app.money) for row in self.view.entries}
+            self._open_form(ReversalForm(self.actor, entries, self._cursor_seq()))
+
+    def _cursor_seq(self) -> int | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def action_count(self) -> None:
+        """The count is blind: the till disappears from the home before the form opens."""
+        from screens.forms.count import CountForm
+
+        if not self._ready():
+            return
+        if self.view.state not in COUNTABLE_STATES:
+            self.say(NOTHING_TO_COUNT.get(self.view.state or "", "No session is open: there is nothing to count."),
+                     error=True)
+            return
+        self.counting = True
+        self.query_one(DayStatus).show(self.view, self.app.money, till_hidden=True)
+        self._open_form(CountForm(self.actor))
+
     def action_sign_out(self) -> None:
         from screens.messages import SignOutRequested
 
         self.post_message(SignOutRequested())
 
 
-def confirmation(posted: Posted) -> str:
+def describe(row: dict, money) -> str:
+    """One of the day's entries in words, for the reversal form."""
+    amount = "" if row["amount_pence"] is None else f" {money(row['amount_pence'])}"
+    return f"Seq {row['seq']} at {row['time']}: {KIND_NAMES.get(row['kind'], row['kind'])}{amount} {row['detail']}"
+
+
+def confirmation(posted: Posted, money=None) -> str:
     """The line an officer sees once an entry is in the ledger."""
-    body = posted.body
+    body, kind, seq = posted.body, posted.entry.kind, posted.seq
     again = " (already recorded)" if posted.outcome.value == "already_recorded" else ""
     if "receipt_no" in body:
-        return f"Receipt number {body['receipt_no']} recorded at seq {posted.seq}{again}."
-    if posted.entry.kind == "warrant_issued":
-        return f"Warrant serial {body['serial']} issued at seq {posted.seq}{again}."
-    return f"{KIND_NAMES.get(posted.entry.kind, posted.entry.kind)} recorded at seq {posted.seq}{again}."
+        return f"Receipt number {body['receipt_no']} recorded at seq {seq}{again}."
+    if kind == "warrant_issued":
+        return f"Warrant serial {body['serial']} issued at seq {seq}{again}."
+    if kind == "warrant_spoiled":
+        return f"Warrant serial {body['serial']} recorded as spoiled at seq {seq}{again}."
+    if kind == "entry_reversed":
+        return f"Seq {body['reversed_seq']} reversed at seq {seq}, authorised by {body['authorised_by']}{again}."
+    if kind == "session_opened" and money is not None:
+        return f"Session opened with a float of {money(body['float_pence'])} at seq {seq}{again}."
+    if kind == "count_declared":
+        return f"Count declared at seq {seq}{again}: the day now waits for a supervisor's sign-off."
+    return f"{KIND_NAMES.get(kind, kind)} recorded at seq {seq}{again}."

@@ -1,7 +1,13 @@
 """The store interface: open a ledger, write in one transaction, read projections. All SQL lives here."""
 
 from ledger.store.errors import (
-    DiskFull, LedgerBusy, LedgerExists, LedgerMissing, LedgerUnusable, NetworkFilesystem, StoreError,
+    DiskFull,
+    LedgerBusy,
+    LedgerExists,
+    LedgerMissing,
+    LedgerUnusable,
+    NetworkFilesystem,
+    StoreError,
 )
 from ledger.store.reader import Reader
 from ledger.store.sqlite import SqliteStore, Writer

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 from typing import Iterator
 
-
 from ledger.chain import Entry
 
 ENTRY_COLUMNS = ("seq", "entry_id", "kind", "recorded_at", "business_date", "actor", "terminal",

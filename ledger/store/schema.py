@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 #: PRAGMA application_id marks a file as a cashdesk ledger ("CDSK").
 APPLICATION_ID = 0x4344534B
 #: PRAGMA user_version: the schema this code writes. A newer file is refused.

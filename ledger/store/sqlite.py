@@ -9,11 +9,15 @@ import time
 from pathlib import Path
 from typing import Iterator
 
-
 from ledger.chain import GENESIS_HASH, Entry, canonical_body, entry_hash
 from ledger.store import schema
 from ledger.store.errors import (
-    LedgerBusy, LedgerExists, LedgerMissing, LedgerUnusable, NetworkFilesystem, translate_errors,
+    LedgerBusy,
+    LedgerExists,
+    LedgerMissing,
+    LedgerUnusable,
+    NetworkFilesystem,
+    translate_errors,
 )
 from ledger.store.projections import apply_entry
 from ledger.store.reader import ENTRY_COLUMNS, Reader

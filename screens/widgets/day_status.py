@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.widgets import Static
 
-from ledger.views import OfficerView
+if TYPE_CHECKING:  # ledger.views reads the store; the widget only needs the shape of its answer
+    from ledger.views import OfficerView
 
 GAUGE_WIDTH = 20
 
@@ -16,7 +19,8 @@ class DayStatus(Static):
     DayStatus { height: auto; padding: 0 1; }
     """
 
-    def show(self, view: OfficerView, money) -> None:
+    def show(self, view: OfficerView, money, till_hidden: bool = False) -> None:
+        """The day, the gauge and the till; `till_hidden` while the officer counts (the count is blind)."""
         share = min(view.used_pence / view.limit_pence, 1.0) if view.limit_pence else 1.0
         filled = round(share * GAUGE_WIDTH)
         gauge = "█" * filled + "░" * (GAUGE_WIDTH - filled)
@@ -24,12 +28,19 @@ class DayStatus(Static):
             day = "No session open: press o to open today's till"
         else:
             day = f"Day {view.business_date} · {_state(view.state)}"
-        till = (f"Till {money(view.cash_pence)} cash · {money(view.cheques_pence)} cheques"
-                if view.is_open else "Till hidden once the day is counted")
+        till = _till(view, money, till_hidden)
         self.update(f"{day}\nLimit {gauge} {money(view.used_pence)} of {money(view.limit_pence)} · "
                     f"{money(view.headroom_pence)} left\n{till}")
         self.set_class(view.used_pence >= view.limit_pence, "-over-limit")
         self.set_class(0.8 <= share < 1.0, "-near-limit")
+
+
+def _till(view: OfficerView, money, till_hidden: bool) -> str:
+    if view.state is None:
+        return "Till: no session open"
+    if view.is_open and not till_hidden:
+        return f"Till {money(view.cash_pence)} cash · {money(view.cheques_pence)} cheques"
+    return "Till hidden while the day is counted" if view.is_open else "Till hidden once the day is counted"
 
 
 def _state(state: str | None) -> str:
