@@ -59,6 +59,7 @@ class Desk:
     warrant_codes: list[str]
     rng: random.Random
     acts_per_officer: tuple[int, int] = (5, 7)
+    amounts_pence: tuple[int, ...] = (250, 500, 750, 1000, 1250, 1500, 2000, 2500)
     bags: list[int] = field(default_factory=lambda: [0])
 
 
@@ -94,7 +95,7 @@ def _attempt(ledger: Ledger, officer: Actor, desk: Desk):
 
 def _act(ledger: Ledger, officer: Actor, desk: Desk):
     rng = desk.rng
-    roll, pence = rng.random(), rng.choice((250, 500, 750, 1000, 1250, 1500, 2000, 2500))
+    roll, pence = rng.random(), rng.choice(desk.amounts_pence)
     if roll < 0.45:
         return ledger.record_receipt(
             officer, amount_pence=pence, method=rng.choice(("cash", "cash", "cheque")),
@@ -236,7 +237,8 @@ def _desk(ledger: Ledger, clock: SimClock, admin: Actor, officers: int, rng: ran
     return Desk(officers=[Actor(name, frozenset({"officer"})) for name in names],
                 supervisors=[Actor(name, frozenset({"supervisor"})) for name in supervisors],
                 income_codes=["SIM-FEES", "SIM-CONTRIB"], cost_codes=["SIM-SUNDRY"],
-                warrant_codes=["SIM-TRAVEL"], rng=rng, acts_per_officer=(30, 40))
+                warrant_codes=["SIM-TRAVEL"], rng=rng, acts_per_officer=(36, 46),
+                amounts_pence=(150, 250, 300, 450, 500, 600, 750, 900))
 
 
 def _restock(ledger: Ledger, clock: SimClock, admin: Actor, day: date, officers: int, rng: random.Random) -> None:
