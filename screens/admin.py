@@ -12,12 +12,18 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from ledger.refusals import Refused
 from ledger.service import Actor, Posted
-from screens.admin_forms import (AddCodeForm, AddUserForm, ConfirmScreen, OfficerLimitForm,
-                                 ReceiveWarrantsForm, RolesForm, SettingForm)
+from screens.admin_forms import (
+    AddCodeForm,
+    AddUserForm,
+    ConfirmScreen,
+    OfficerLimitForm,
+    ReceiveWarrantsForm,
+    RolesForm,
+    SettingForm,
+)
 from screens.admin_stock import warrant_runs, warrant_summary
-from screens.messages import EntryAppended, EntryRefused, SignOutRequested
+from screens.messages import EntryAppended, EntryRefused, SignOutRequested, post_outcome
 
 #: The service layer's defaults (ledger/admin.py SETTINGS), shown while a setting was never changed.
 DAILY_LIMIT_DEFAULT_PENCE = 25_000
@@ -249,15 +255,7 @@ class AdminHome(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="ledger")
     def act(self, operation: str, **request) -> None:
-        try:
-            posted = self.app.desk.act(operation, self.actor, **request)
-        except Refused as refusal:
-            self.post_message(EntryRefused(refusal.outcome.value, refusal.message))
-            return
-        except Exception as error:
-            self.post_message(EntryRefused("unavailable", f"the ledger cannot be used: {error}"))
-            return
-        self.post_message(EntryAppended(posted))
+        post_outcome(self, lambda: self.app.desk.act(operation, self.actor, **request))
 
     def on_entry_appended(self, message: EntryAppended) -> None:
         message.stop()

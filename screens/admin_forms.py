@@ -10,10 +10,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
 
 from ledger.records import ROLES
-from ledger.refusals import Refused
 from ledger.service import Actor
 from screens.forms.base import LedgerForm
-from screens.messages import EntryAppended, EntryRefused
+from screens.messages import post_outcome
 
 
 class AdminForm(LedgerForm):
@@ -24,15 +23,7 @@ class AdminForm(LedgerForm):
     @work(thread=True, exclusive=True, exit_on_error=False, group="ledger")
     def post_entry(self, request: dict) -> None:
         extra = {"entry_id": self.entry_id} if self.TAKES_ENTRY_ID else {}
-        try:
-            posted = self.app.desk.act(self.OPERATION, self.actor, **extra, **request)
-        except Refused as refusal:
-            self.post_message(EntryRefused(refusal.outcome.value, refusal.message))
-            return
-        except Exception as error:
-            self.post_message(EntryRefused("unavailable", f"the ledger cannot be used: {error}"))
-            return
-        self.post_message(EntryAppended(posted))
+        post_outcome(self, lambda: self.app.desk.act(self.OPERATION, self.actor, **extra, **request))
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:

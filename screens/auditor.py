@@ -12,7 +12,14 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.widgets.data_table import RowDoesNotExist
 
 from ledger.service import Actor
-from screens.auditor_rows import END_OF_LEDGER, Filters, PageWindow, cut, detail_width, row_cells
+from screens.auditor_rows import (
+    END_OF_LEDGER,
+    Filters,
+    PageWindow,
+    cut,
+    detail_width,
+    row_cells,
+)
 from screens.widgets.paged_table import PagedTable
 
 COLUMNS = ("Seq", "Date", "Time", "Actor", "Kind", "Detail", "Amount")

@@ -34,3 +34,19 @@ class EntryRefused(Message):
         super().__init__()
         self.outcome = outcome
         self.message = message
+
+
+def post_outcome(sender, call) -> None:
+    """Run one ledger call (in a worker thread) and post what came of it: EntryAppended, or
+    EntryRefused naming the rule (or 'unavailable' when the ledger file itself cannot be used)."""
+    from ledger.refusals import Refused
+
+    try:
+        posted = call()
+    except Refused as refusal:
+        sender.post_message(EntryRefused(refusal.outcome.value, refusal.message))
+        return
+    except Exception as error:  # the file: missing, locked, damaged — said in words, never a traceback
+        sender.post_message(EntryRefused("unavailable", f"the ledger cannot be used: {error}"))
+        return
+    sender.post_message(EntryAppended(posted))

@@ -9,9 +9,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
-from ledger.refusals import Refused
 from ledger.service import Actor, Posted
-from screens.messages import EntryAppended, EntryRefused
+from screens.messages import EntryAppended, EntryRefused, post_outcome
 
 
 class BankDialog(ModalScreen[Posted | None]):
@@ -71,16 +70,9 @@ class BankDialog(ModalScreen[Posted | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="ledger")
     def post_bag(self, bag: str) -> None:
-        try:
-            posted = self.app.desk.act("bank", self.actor, officer=self.officer, business_date=self.business_date,
-                                       bag=bag, entry_id=self.entry_id)
-        except Refused as refusal:
-            self.post_message(EntryRefused(refusal.outcome.value, refusal.message))
-            return
-        except Exception as error:
-            self.post_message(EntryRefused("unavailable", f"the ledger cannot be used: {error}"))
-            return
-        self.post_message(EntryAppended(posted))
+        post_outcome(self, lambda: self.app.desk.act(
+            "bank", self.actor, officer=self.officer, business_date=self.business_date, bag=bag,
+            entry_id=self.entry_id))
 
     def on_entry_refused(self, message: EntryRefused) -> None:
         message.stop()

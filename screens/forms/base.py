@@ -10,9 +10,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from ledger.money import AmountError, parse_amount
-from ledger.refusals import Outcome, Refused
+from ledger.refusals import Outcome
 from ledger.service import Actor, Posted
-from screens.messages import EntryAppended, EntryRefused
+from screens.messages import EntryAppended, EntryRefused, post_outcome
 
 
 class LedgerForm(ModalScreen[Posted | None]):
@@ -111,15 +111,8 @@ class LedgerForm(ModalScreen[Posted | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="ledger")
     def post_entry(self, request: dict) -> None:
-        try:
-            posted = self.app.desk.act(self.OPERATION, self.actor, entry_id=self.entry_id, **request)
-        except Refused as refusal:
-            self.post_message(EntryRefused(refusal.outcome.value, refusal.message))
-            return
-        except Exception as error:
-            self.post_message(EntryRefused("unavailable", f"the ledger cannot be used: {error}"))
-            return
-        self.post_message(EntryAppended(posted))
+        post_outcome(self, lambda: self.app.desk.act(
+            self.OPERATION, self.actor, entry_id=self.entry_id, **request))
 
     def on_entry_refused(self, message: EntryRefused) -> None:
         message.stop()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from rich.text import Text  # plain text: Select searches it as you type, and never reads it as markup
+from rich.text import (
+    Text,  # plain text: Select searches it as you type, and never reads it as markup
+)
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Select
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from rich.text import Text  # plain text: Select searches it as you type, and never reads it as markup
+from rich.text import (
+    Text,  # plain text: Select searches it as you type, and never reads it as markup
+)
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Select, Static
