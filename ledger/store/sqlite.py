@@ -25,6 +25,7 @@ from ledger.store.reader import ENTRY_COLUMNS, Reader
 NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "ncpfs", "afs", "9p",
                        "fuse.sshfs", "ceph", "glusterfs", "fuse.glusterfs", "lustre"}
 BUSY_TIMEOUT_MS = 10_000
+LEDGER_FILE_MODE = 0o640
 BEGIN_ATTEMPTS = 6
 
 
@@ -55,6 +56,12 @@ def _refuse_network_filesystem(path: Path) -> None:
         )
 
 
+def _create_private_file(path: Path) -> None:
+    """The ledger is readable by its owner and group only (SQLite gives its -wal and -shm the same)."""
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, LEDGER_FILE_MODE))
+    os.chmod(path, LEDGER_FILE_MODE)  # whatever the umask
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -79,6 +86,7 @@ class SqliteStore:
             raise LedgerMissing(f"folder {path.parent} does not exist")
         _refuse_network_filesystem(path)
         with translate_errors(path):
+            _create_private_file(path)
             conn = _connect(path)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
@@ -174,6 +182,7 @@ class SqliteStore:
         if dest.exists():
             raise LedgerExists(f"{dest} already exists; choose a new file for the backup")
         with translate_errors(dest):
+            _create_private_file(dest)
             target = sqlite3.connect(dest)
             try:
                 self.conn.backup(target)

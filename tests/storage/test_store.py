@@ -359,3 +359,12 @@ def test_an_unknown_actor_cannot_write_even_with_a_fresh_entry_id(open_book):
                                         method="cash", code="INC1", payer="X")
     assert refused.value.outcome is Outcome.SIGN_IN_FAILED
     assert head_of(open_book.ledger) == head
+
+
+def test_the_ledger_and_its_backup_are_private_to_owner_and_group(book, tmp_path):
+    """The ledger names people and amounts: no other user on the host may read it."""
+    import stat
+
+    copy = book.ledger.store.backup(tmp_path / "copy.db")
+    for path in (book.path, Path(f"{book.path}-wal"), copy):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o640, path
