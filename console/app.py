@@ -39,16 +39,12 @@ class CashdeskApp(App[int]):
         self._monotonic = monotonic
         self._last_activity = monotonic()
         self._locked = False
+        self._idle_seconds = IDLE_LOCK_DEFAULT_SECONDS
 
     def on_mount(self) -> None:
-        self.push_screen(SignInScreen(self._office()))
+        self.push_screen(SignInScreen())
         self.set_interval(5, self.lock_if_idle)
-
-    def _office(self) -> str:
-        try:
-            return self.desk.office()
-        except Exception as error:  # shown on the sign-in screen; the app still starts
-            return f"Cannot open the ledger: {error}"
+        self.set_interval(60, self.refresh_idle_seconds)
 
     async def on_event(self, event) -> None:
         from textual import events
@@ -61,6 +57,7 @@ class CashdeskApp(App[int]):
     def on_signed_in(self, message: SignedIn) -> None:
         self.actor = message.actor
         self._last_activity = self._monotonic()
+        self.refresh_idle_seconds()
         self.switch_screen(home_for(message.actor))
         self.sub_title = f"{message.actor.username} · {', '.join(sorted(message.actor.roles))}"
 
@@ -72,7 +69,7 @@ class CashdeskApp(App[int]):
         self.sub_title = ""
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        self.switch_screen(SignInScreen(self._office()))
+        self.switch_screen(SignInScreen())
 
     # -- the idle lock -----------------------------------------------------------------------
     def idle_lock_seconds(self) -> int:
@@ -81,9 +78,17 @@ class CashdeskApp(App[int]):
         except Exception:
             return IDLE_LOCK_DEFAULT_SECONDS
 
+    def refresh_idle_seconds(self) -> None:
+        """Re-read the idle-lock setting in a worker (the timer itself never touches the database)."""
+        def load() -> None:
+            seconds = self.idle_lock_seconds()
+            self.call_from_thread(setattr, self, "_idle_seconds", seconds)
+
+        self.run_worker(load, thread=True, exclusive=True, group="idle", exit_on_error=False)
+
     def lock_if_idle(self) -> None:
         if self.actor and not self._locked:
-            if self._monotonic() - self._last_activity >= self.idle_lock_seconds():
+            if self._monotonic() - self._last_activity >= self._idle_seconds:
                 self.action_lock()
 
     def action_lock(self) -> None:

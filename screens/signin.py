@@ -21,18 +21,23 @@ class SignInFailed(Message):
         self.message = message
 
 
+class OfficeLoaded(Message):
+    def __init__(self, office: str) -> None:
+        super().__init__()
+        self.office = office
+
+
 class SignInScreen(Screen):
     """Who is at the counter."""
 
-    def __init__(self, office: str = "") -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.office = office
 
     def compose(self) -> ComposeResult:
         with Center():
             with Vertical(id="signin-box"):
                 yield Static("cashdesk", id="signin-title")
-                yield Static(self.office, id="signin-office", markup=False)
+                yield Static("", id="signin-office", markup=False)
                 yield Label("User name")
                 yield Input(placeholder="e.g. alice", id="username", max_length=32)
                 yield Label("PIN")
@@ -43,6 +48,18 @@ class SignInScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#username", Input).focus()
+        self.load_office()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="office")
+    def load_office(self) -> None:
+        try:
+            office = self.app.desk.office()
+        except Exception as error:  # shown in place of the office; signing in will say more
+            office = f"Cannot open the ledger: {error}"
+        self.post_message(OfficeLoaded(office))
+
+    def on_office_loaded(self, message: "OfficeLoaded") -> None:
+        self.query_one("#signin-office", Static).update(message.office)
 
     @on(Input.Submitted, "#username")
     def _to_pin(self) -> None:

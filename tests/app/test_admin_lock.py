@@ -80,6 +80,8 @@ async def test_the_idle_lock_set_on_the_settings_tab_locks_after_that_many_secon
         await pilot.press(*"30", "enter")
         await settle(pilot)
         assert app.idle_lock_seconds() == 30
+        app.refresh_idle_seconds()  # the app re-reads the setting every minute, in a worker
+        await settle(pilot)
         stopwatch.seconds += 29
         app.lock_if_idle()
         await settle(pilot)
