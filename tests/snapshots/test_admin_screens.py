@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from snapshot_support import SIZE, console, fixed_clock, signed_in_then
 
-from console.app import CashdeskApp
-from console.desk import Desk
 from ledger.book import Ledger
 from ledger.demo import build_demo
 from ledger.refusals import Refused
 from ledger.service import Actor, SeededIds
 
-#: Monday 23 November 2026, 10:00 London, as in the app tests.
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
-SIZE = (80, 24)
 ADAM = Actor("adam", frozenset({"admin"}))
-
-
-def fixed_clock() -> datetime:
-    return NOW
 
 
 @pytest.fixture(scope="module")
@@ -39,36 +30,14 @@ def admin_demo(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def app(admin_demo: Path, tmp_path: Path) -> CashdeskApp:
+def app(admin_demo: Path, tmp_path: Path):
     target = tmp_path / "ledger.db"
     target.write_bytes(admin_demo.read_bytes())
-    return CashdeskApp(Desk(target, clock=fixed_clock, terminal="test:console", ids=SeededIds("console")))
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def still(pilot) -> None:
-    """No blinking cursor in the picture."""
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
-    await pilot.pause()
+    return console(target)
 
 
 def admin_at(*keys: str):
-    """run_before: sign in as adam, press the keys, wait, and hold the cursor still."""
-    async def run_before(pilot) -> None:
-        await pilot.press(*"adam", "enter", *"555555", "enter")
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-        await still(pilot)
-    return run_before
+    return signed_in_then("adam", "555555", *keys)
 
 
 class TestUsersTab:

@@ -13,6 +13,7 @@ from textual.widgets import Input
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))
 from console_support import SIZE, make_app, settle, sign_in  # noqa: E402
+
 from ledger.demo import build_demo  # noqa: E402
 
 

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from snapshot_support import SIZE, console, fixed_clock, signed_in_then
 
-from console.app import CashdeskApp
-from console.desk import Desk
 from ledger.book import Ledger
 from ledger.demo import build_demo
 from ledger.service import Actor, SeededIds
 
-#: Monday 23 November 2026, 10:00 London, as in the app tests.
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
-SIZE = (80, 24)
 ALICE = Actor("alice", frozenset({"officer"}))
-
-
-def fixed_clock() -> datetime:
-    return NOW
 
 
 @pytest.fixture(scope="module")
@@ -52,28 +43,8 @@ def alices_day(db: Path, receipts_pence: tuple[int, ...] = ()) -> None:
                                  code="TRAVEL-FAM")
 
 
-def console(db: Path) -> CashdeskApp:
-    return CashdeskApp(Desk(db, clock=fixed_clock, terminal="test:console", ids=SeededIds("console")))
-
-
-async def settle(pilot) -> None:
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 def as_alice(*keys: str):
-    """Sign in as alice, press `keys` (waiting for the ledger after each), and stop the cursor blinking."""
-    async def run_before(pilot) -> None:
-        await pilot.press(*"alice", "enter", *"111111", "enter")
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-        for field in pilot.app.screen.query(Input):
-            field.cursor_blink = False
-        await settle(pilot)
-    return run_before
+    return signed_in_then("alice", "111111", *keys)
 
 
 class TestOfficerHome:

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from snapshot_support import SIZE, console, fixed_clock, signed_in_then
 
-from console.app import CashdeskApp
-from console.desk import Desk
 from ledger.book import Ledger
 from ledger.demo import build_demo
 from ledger.service import Actor, SeededIds
 
-#: Monday 23 November 2026, 10:00 London, as in the app tests.
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
-SIZE = (80, 24)
 TODAY = "2026-11-23"
 SAM = Actor("sam", frozenset({"supervisor"}))
 BALANCED = {5000: 1, 1000: 1, 200: 1, 50: 1}  # £62.50: a £50 float and £12.50 taken
 SHORT_BY_200 = {5000: 1, 1000: 1, 50: 1}
-
-
-def fixed_clock() -> datetime:
-    return NOW
 
 
 @pytest.fixture(scope="module")
@@ -54,28 +45,8 @@ def count_day(db: Path, officer: str, denominations: dict[int, int], sign_off: b
             ledger.sign_off(SAM, officer=officer, business_date=TODAY)
 
 
-def console(db: Path) -> CashdeskApp:
-    return CashdeskApp(Desk(db, clock=fixed_clock, terminal="test:console", ids=SeededIds("console")))
-
-
-async def settle(pilot) -> None:
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 def as_sam(*keys: str):
-    """Sign in as sam, press `keys` (waiting for the ledger after each), and stop the cursor blinking."""
-    async def run_before(pilot) -> None:
-        await pilot.press(*"sam", "enter", *"333333", "enter")
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-        for field in pilot.app.screen.query(Input):
-            field.cursor_blink = False
-        await settle(pilot)
-    return run_before
+    return signed_in_then("sam", "333333", *keys)
 
 
 class TestSupervisorHome:
