@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel.numbers import format_currency
 
 LOCALE = "en_GB"
 
 
 def money(amount_pence: int) -> str:
     """£1,234.50 (en_GB), from integer pence."""
+    from babel.numbers import format_currency
+
     return format_currency(Decimal(amount_pence).scaleb(-2), "GBP", locale=LOCALE)
 
 

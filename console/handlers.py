@@ -224,12 +224,13 @@ def simulate(args) -> int:
 
     path = resolve_db_path(args.db)
     clock = SimClock(datetime(2000, 1, 1, tzinfo=timezone.utc))
-    if path.exists():
-        ledger = Ledger.open(path, clock=clock, terminal="simulate")
-    else:
-        ledger = Ledger.create(path, office="Simulated Office", admin="simadmin", pin="135790", clock=clock,
-                               terminal="simulate")
-    with ledger:
+    new_ledger = not path.exists()
+    if new_ledger:
+        Ledger.create(path, office="Simulated Office", admin="simadmin", pin="135790", clock=clock,
+                      terminal="simulate").close()
+    # A ledger made only for synthetic history may use synchronous=NORMAL (it survives a crash of
+    # this process, not a power cut); history added to an existing ledger keeps FULL.
+    with Ledger.open(path, clock=clock, terminal="simulate", durable=not new_ledger) as ledger:
         result = simulate_history(ledger, clock, args.days, args.officers, seed=args.seed)
     print(f"simulated {result.days} working days ({result.first_day} to {result.last_day}) for "
           f"{args.officers} officers: {result.entries_after - result.entries_before} entries written, "
@@ -267,4 +268,5 @@ HANDLERS = {
     "warrant": warrant, "reverse": reverse, "count": count, "signoff": signoff, "recount": recount,
     "bank": bank, "counts": counts,
     "report": report, "simulate": simulate, "serve": serve,
+    "bench": lambda args: __import__("console.bench", fromlist=["run"]).run(args),  # imported only when run
 }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Callable, Iterable
 
@@ -65,15 +64,8 @@ class Replay:
 
 def replay(store: SqliteStore, until_seq: int | None = None, until_time: str | None = None) -> Replay:
     """Balances by account from the entries themselves (not the projections), up to a point."""
-    totals: dict[str, int] = defaultdict(int)
-    as_of = 0
     with store.reading() as reader:
-        for entry in reader.iter_entries(until_seq, until_time):
-            as_of = entry.seq
-            if '"postings"' not in entry.body:
-                continue
-            for posting in json.loads(entry.body).get("postings", ()):
-                totals[posting["account"]] += posting["amount_pence"]
+        as_of, totals = reader.posting_totals(until_seq, until_time)
     return Replay(as_of, {account: pence for account, pence in sorted(totals.items()) if pence})
 
 

@@ -18,8 +18,10 @@ class Ledger(AdminOps, CounterOps, EndOfDayOps, BankingOps):
 
     @classmethod
     def open(cls, location: str | os.PathLike, clock: Clock = utc_now, terminal: str | None = None,
-             ids: Callable[[], str] = new_entry_id) -> "Ledger":
-        return cls(open_store(location), clock, terminal, ids)
+             ids: Callable[[], str] = new_entry_id, *, durable: bool = True) -> "Ledger":
+        """An existing ledger. Keep `durable` (synchronous=FULL) for anything real; only `cashdesk
+        simulate`, writing synthetic history, passes False (synchronous=NORMAL)."""
+        return cls(open_store(location, durable=durable), clock, terminal, ids)
 
     @classmethod
     def create(cls, location: str | os.PathLike, *, office: str, admin: str, pin: str,

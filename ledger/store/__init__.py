@@ -18,9 +18,10 @@ __all__ = [
 ]
 
 
-def open_store(location) -> SqliteStore:
-    """Open an existing ledger (today a SQLite file; a PostgreSQL URL later)."""
-    return SqliteStore.open(location)
+def open_store(location, *, durable: bool = True) -> SqliteStore:
+    """Open an existing ledger (today a SQLite file; a PostgreSQL URL later); `durable=False` only for
+    synthetic history (see `SqliteStore.open`)."""
+    return SqliteStore.open(location, durable=durable)
 
 
 def create_store(location) -> SqliteStore:

@@ -29,7 +29,9 @@ class Reader:
         return self._db
 
     def _one(self, sql: str, params: tuple = ()) -> dict | None:
-        return next(self.db.query(sql, params), None)
+        cursor = self.conn.execute(sql, params)
+        row = cursor.fetchone()
+        return None if row is None else dict(zip([column[0] for column in cursor.description], row))
 
     def _value(self, sql: str, params: tuple = ()):
         row = self.conn.execute(sql, params).fetchone()
@@ -63,6 +65,20 @@ class Reader:
             sql, params = sql + " AND recorded_at <= ?", params + [until_time]
         for row in self.conn.execute(sql + " ORDER BY seq", params):
             yield Entry(*row)
+
+    def posting_totals(self, until_seq: int | None = None,
+                       until_time: str | None = None) -> tuple[int, dict[str, int]]:
+        """(as-of seq, net pence per account) summed by SQLite from the entries' own bodies."""
+        where, params = "WHERE 1", []
+        if until_seq is not None:
+            where, params = where + " AND seq <= ?", params + [until_seq]
+        if until_time is not None:
+            where, params = where + " AND recorded_at <= ?", params + [until_time]
+        as_of = self._value(f"SELECT coalesce(max(seq), 0) FROM entries {where}", tuple(params))
+        rows = self.conn.execute(
+            "SELECT json_extract(posting.value, '$.account'), sum(json_extract(posting.value, '$.amount_pence')) "
+            f"FROM entries, json_each(entries.body, '$.postings') AS posting {where} GROUP BY 1", params)
+        return as_of, dict(rows.fetchall())
 
     def count_entries(self) -> int:
         return self._value("SELECT count(*) FROM entries")

@@ -67,7 +67,7 @@ PROJECTIONS: dict[str, tuple[dict[str, type], str | tuple[str, ...] | None]] = {
 }
 
 INDEXES = (
-    ("postings", ["account"]),
+    ("postings", ["account", "business_date"]),
     ("postings", ["seq"]),
     ("counter_entries", ["officer", "business_date"]),
     ("sessions", ["officer", "state"]),
