@@ -37,9 +37,14 @@ def parse_serials(text: str | None) -> tuple[int, ...]:
         if not item:
             continue
         first, _, last = item.partition("-")
-        if not first.isdigit() or (last and not last.isdigit()) or int(last or first) < int(first):
+        if not _digits(first) or (last and not _digits(last)) or int(last or first) < int(first):
             raise UsageError(f"cashdesk: {item!r} is not a serial or a FIRST-LAST range")
         if int(last or first) - int(first) > 10_000:
             raise UsageError(f"cashdesk: {item!r} names more than 10,000 serials")
         serials.extend(range(int(first), int(last or first) + 1))
     return tuple(serials)
+
+
+def _digits(text: str) -> bool:
+    """0-9 only: str.isdigit() also admits '²' and '١', which int() then rejects or misreads."""
+    return text.isascii() and text.isdigit()

@@ -99,8 +99,11 @@ class SqliteStore:
         return cls(path, conn)
 
     @classmethod
-    def open(cls, path: str | os.PathLike) -> "SqliteStore":
-        """An existing ledger; refuses a missing file, a stranger, a newer schema, a network disk."""
+    def open(cls, path: str | os.PathLike, *, durable: bool = True) -> "SqliteStore":
+        """An existing ledger; refuses a missing file, a stranger, a newer schema, a network disk.
+
+        `durable=False` is for synthetic history only (`cashdesk simulate`): commits use
+        synchronous=NORMAL, which under WAL survives a crash of the process but not a power cut."""
         path = Path(path)
         if not path.is_file():
             raise LedgerMissing(f"no ledger at {path}: create one with `cashdesk init` or `cashdesk demo`")
@@ -118,7 +121,7 @@ class SqliteStore:
                     f"{path} was written by a newer cashdesk (schema {version}); upgrade cashdesk to open it"
                 )
             conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
         return cls(path, conn)
 
     def close(self) -> None:
@@ -148,10 +151,11 @@ class SqliteStore:
             self._begin_immediate()
             try:
                 yield Writer(self.conn)
+                self.conn.execute("COMMIT")
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                if self.conn.in_transaction:  # SQLite may already have rolled back (SQLITE_FULL, IOERR)
+                    self.conn.execute("ROLLBACK")
                 raise
-            self.conn.execute("COMMIT")
 
     def _begin_immediate(self) -> None:
         for attempt in range(BEGIN_ATTEMPTS):
