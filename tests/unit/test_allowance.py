@@ -1,17 +1,22 @@
-"""The fostering allowance arithmetic (ledger.allowance) by worked examples. Properties over random
-packages are in test_allowance_properties.py."""
+"""The fostering allowance arithmetic (ledger.allowance) by worked examples, and docs/FINANCE.md's
+worked example recomputed from the document. Properties over random packages are in
+test_allowance_properties.py."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import date, datetime, timedelta
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
-from ledger.allowance import (Line, Package, Policy, RateTable, RewardChange, Span, age_on,
+from ledger.allowance import (BANDS, Line, Package, Policy, RateTable, RewardChange, Span, age_on,
                               band_on, birthday, cost_pence, line, line_pence, next_birthday_band_change,
                               overpayment, round_half_up, run_days, weekly_due_on)
+from ledger.money import format_plain, parse_amount
 
+DOC = Path(__file__).resolve().parents[2] / "docs" / "FINANCE.md"
 #: Example figures: the 2025/26 national minimum allowance for the South East, per week, youngest band first.
 SOUTH_EAST_2025 = RateTable(date(2025, 4, 1), (18900, 19600, 21600, 24700, 28800))
 #: Invented figures for a second table, to show a rate change (not anybody's real rates).
@@ -210,3 +215,75 @@ def test_impossible_terms_raise_naming_the_problem(build, error, words):
 def test_a_window_that_ends_before_it_starts_is_an_empty_line():
     empty = line(package(), POLICY, D("2026-02-01"), D("2026-01-31"))
     assert (empty.segments, empty.amount_pence, empty.days_paid) == ((), 0, 0)
+
+
+# -- docs/FINANCE.md's worked example ------------------------------------------------------
+@pytest.fixture(scope="module")
+def doc() -> str:
+    return DOC.read_text(encoding="utf-8")
+
+
+def stated(doc: str, name: str) -> list[str]:
+    """The lines of the block after `<!-- allowance-example: NAME -->`, without a ```text fence."""
+    block = re.search(rf"<!-- allowance-example: {name} -->\s*(.*?)\n\n", doc, re.S).group(1)
+    return block.removeprefix("```text\n").removesuffix("\n```").splitlines()
+
+
+def stated_fields(doc: str, name: str) -> dict[str, str]:
+    return dict(row.split(None, 1) for row in stated(doc, name))
+
+
+def pounds(amount_pence: int) -> str:
+    return f"£{amount_pence // 100:,}.{amount_pence % 100:02d}"
+
+
+def stated_example(doc: str) -> tuple[Policy, Package, Span]:
+    rates, terms_, run = (stated_fields(doc, name) for name in ("rates", "package", "run"))
+    policy = Policy((RateTable(D(rates["in_force_from"]), tuple(parse_amount(rates[band]) for band in BANDS)),))
+    change_day, change_amount = terms_["reward_change"].split()
+    kept = Package(D(terms_["child_dob"]), D(terms_["start"]), parse_amount(terms_["reward"]),
+                   None if terms_["end"] == "-" else D(terms_["end"]),
+                   (RewardChange(D(change_day), parse_amount(change_amount)),))
+    paid_to = None if run["paid_to"] == "-" else D(run["paid_to"])
+    return policy, kept, run_days(kept, paid_to, D(run["period_end"]))
+
+
+def test_the_worked_example_segments_are_the_programs(doc):
+    policy, kept, days = stated_example(doc)
+    table = [tuple(cell.strip() for cell in row.strip("|").split("|")) for row in stated(doc, "segments")[2:]]
+    result = line(kept, policy, days.first, days.last)
+    assert len(table) == 3 and table == [
+        (str(s.first), str(s.last), str(s.days), s.band, format_plain(s.weekly_allowance_pence),
+         format_plain(s.weekly_reward_pence), format_plain(s.weekly_due_pence),
+         f"{s.due.numerator}/{s.due.denominator}") for s in result.segments]
+
+
+def test_the_worked_example_total_is_the_programs(doc):
+    policy, kept, days = stated_example(doc)
+    total = stated_fields(doc, "total")
+    result = line(kept, policy, days.first, days.last)
+    assert Fraction(total["exact_pence"]) == result.due
+    assert abs(Fraction(total["decimal_pence"].rstrip("…")) - result.due) < Fraction(1, 10**6)
+    assert total["amount"] == format_plain(result.amount_pence) == "1262.86"
+    assert f"pays **{pounds(result.amount_pence)}**" in doc
+
+
+def test_the_worked_example_rounded_daily_is_the_stated_penny_more(doc):
+    policy, kept, days = stated_example(doc)
+    segments = line(kept, policy, days.first, days.last).segments
+    daily_pence = [round_half_up(Fraction(s.weekly_due_pence, 7)) for s in segments]
+    rounded_daily = sum(s.days * pence for s, pence in zip(segments, daily_pence))
+    stated_daily = ", ".join(f"{pence:,}p" for pence in daily_pence[:-1]) + f" and {daily_pence[-1]:,}p a day"
+    assert f"({stated_daily}) would have paid {pounds(rounded_daily)}" in " ".join(doc.split())
+    assert rounded_daily == line_pence(kept, policy, days.first, days.last) + 1
+
+
+def test_the_worked_example_split_into_two_runs_is_the_programs(doc):
+    policy, kept, days = stated_example(doc)
+    split = [row.split() for row in stated(doc, "split")]
+    parts = [line_pence(kept, policy, D(first), D(last)) for first, last, _ in split]
+    assert [amount for *_, amount in split] == [format_plain(pence) for pence in parts]
+    assert (D(split[0][0]), D(split[-1][1])) == (days.first, days.last)
+    assert D(split[1][0]) == D(split[0][1]) + timedelta(days=1)
+    assert abs(sum(parts) - line_pence(kept, policy, days.first, days.last)) == 1
+    assert f"{pounds(sum(parts))} together" in doc
