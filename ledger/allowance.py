@@ -302,11 +302,17 @@ def weekly_due_on(package: Package, policy: Policy, day: date) -> int | None:
     return segments[0].weekly_due_pence if segments else None
 
 
-def cost_pence(package: Package, policy: Policy, from_day: date | None = None) -> int:
-    """The cost of the package's first 52 weeks from `from_day` (default and earliest: its start),
-    or to its end if sooner: what an authoriser's limit is measured against."""
+def cost_line(package: Package, policy: Policy, from_day: date | None = None) -> Line:
+    """The package's first 52 weeks from `from_day` (default and earliest: its start), or to its end
+    if sooner. Days it cannot price cost nothing here, so a caller measuring a limit should look at
+    `days_unpaid` too."""
     first = package.start if from_day is None else max(from_day, package.start)
-    return line_pence(package, policy, first, first + timedelta(weeks=COST_WEEKS) - ONE_DAY)
+    return line(package, policy, first, first + timedelta(weeks=COST_WEEKS) - ONE_DAY)
+
+
+def cost_pence(package: Package, policy: Policy, from_day: date | None = None) -> int:
+    """`cost_line(...).amount_pence`: what an authoriser's limit is measured against."""
+    return cost_line(package, policy, from_day).amount_pence
 
 
 def overpayment(paid_terms: Package, policy: Policy, new_end: date, paid_to: date | None) -> Line | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ledger.allowance import (BANDS, Line, Package, Policy, RateTable, RewardChange, Span, age_on,
-                              band_on, birthday, cost_pence, line, line_pence, next_birthday_band_change,
+                              band_on, birthday, cost_line, cost_pence, line, line_pence, next_birthday_band_change,
                               overpayment, round_half_up, run_days, weekly_due_on)
 from ledger.money import format_plain, parse_amount
 
@@ -177,6 +177,8 @@ def test_cost_is_the_first_52_weeks_or_to_the_end_if_sooner():
     changed = package("2015-06-01", "2026-04-06", changes=[("2026-09-07", 20000)])
     assert cost_pence(changed, POLICY, D("2026-09-07")) == 52 * (25500 + 20000)
     assert cost_pence(changed, POLICY, D("2020-01-01")) == cost_pence(changed, POLICY)
+    unpriced = cost_line(package("2015-06-01", "2025-03-03"), POLICY)
+    assert (unpriced.no_policy, unpriced.days_paid) == ((Span(D("2025-03-03"), D("2025-03-31")),), 364 - 29)
 
 
 def test_an_end_back_dated_into_paid_days_is_overpaid_by_the_line_after_it():
