@@ -7,6 +7,7 @@ import json
 from console.commands import (
     Pins, acting, open_ledger, parse_date, print_posted, print_rows, read_text_file,
 )
+from console.finance_handlers import FINANCE_HANDLERS
 from console.parser import UsageError
 from console.settings import default_db_path, resolve_db_path
 from ledger import audit, reports
@@ -268,5 +269,6 @@ HANDLERS = {
     "warrant": warrant, "reverse": reverse, "count": count, "signoff": signoff, "recount": recount,
     "bank": bank, "counts": counts,
     "report": report, "simulate": simulate, "serve": serve,
+    **FINANCE_HANDLERS,
     "bench": lambda args: __import__("console.bench", fromlist=["run"]).run(args),  # imported only when run
 }

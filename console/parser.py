@@ -8,7 +8,8 @@ import sys
 from ledger.money import AmountError, parse_amount
 
 
-REPORTS = ("daily", "reconciliation", "limits", "warrants", "debtors", "income", "slip")
+REPORTS = ("daily", "reconciliation", "limits", "warrants", "debtors", "income", "slip",
+           "payments", "payrun", "packages", "discrepancies", "spend")
 
 
 class UsageError(Exception):
@@ -36,7 +37,7 @@ def positive_int(text: str) -> int:
     return int(text)
 
 
-def _acting(parser: argparse.ArgumentParser, authorise: bool = False) -> None:
+def acting_arguments(parser: argparse.ArgumentParser, authorise: bool = False) -> None:
     parser.add_argument("--as", dest="as_user", required=True, metavar="USER", help="who is acting")
     parser.add_argument("--pin-stdin", action="store_true",
                         help="read PINs from standard input: line 1 for --as, line 2 for --authorised-by")
@@ -50,7 +51,7 @@ def _acting(parser: argparse.ArgumentParser, authorise: bool = False) -> None:
 
 def _money_command(sub, name: str, help_text: str) -> argparse.ArgumentParser:
     parser = sub.add_parser(name, help=help_text, description=help_text)
-    _acting(parser, authorise=True)
+    acting_arguments(parser, authorise=True)
     return parser
 
 
@@ -60,6 +61,9 @@ def build_parser() -> Parser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     _setup_commands(sub)
     _counter_commands(sub)
+    from console.finance_parser import finance_commands
+
+    finance_commands(sub)
     _audit_commands(sub)
     return parser
 
@@ -79,16 +83,16 @@ def _setup_commands(sub) -> None:
     add.add_argument("username")
     add.add_argument("--roles", required=True, help="comma-separated: officer,supervisor,finance,auditor,admin")
     add.add_argument("--name", help="the person's full name")
-    _acting(add)
+    acting_arguments(add)
     users.add_parser("list", help="every user").add_argument("--json", action="store_true")
     for action, text in (("unlock", "unlock a user locked out by failed PINs"), ("deactivate", "deactivate a user")):
         one = users.add_parser(action, help=text)
         one.add_argument("username")
-        _acting(one)
+        acting_arguments(one)
     roles = users.add_parser("roles", help="replace a user's roles")
     roles.add_argument("username")
     roles.add_argument("--roles", required=True)
-    _acting(roles)
+    acting_arguments(roles)
 
     codes = sub.add_parser("codes", help="income and cost codes").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=Parser)
@@ -96,10 +100,10 @@ def _setup_commands(sub) -> None:
     add.add_argument("code")
     add.add_argument("--name", required=True)
     add.add_argument("--type", required=True, choices=("income", "cost"))
-    _acting(add)
+    acting_arguments(add)
     retire = codes.add_parser("retire", help="retire a code: it takes no new entries")
     retire.add_argument("code")
-    _acting(retire)
+    acting_arguments(retire)
     codes.add_parser("list", help="every code").add_argument("--json", action="store_true")
 
     settings = sub.add_parser("settings", help="chained settings").add_subparsers(
@@ -108,7 +112,7 @@ def _setup_commands(sub) -> None:
     put.add_argument("key")
     put.add_argument("value")
     put.add_argument("--user", help="for daily_limit_pence: one officer's own limit")
-    _acting(put)
+    acting_arguments(put)
     settings.add_parser("list", help="every setting in force").add_argument("--json", action="store_true")
 
     warrants = sub.add_parser("warrants", help="travel-warrant stock").add_subparsers(
@@ -116,17 +120,17 @@ def _setup_commands(sub) -> None:
     receive = warrants.add_parser("receive", help="receive a range of numbered forms into stock")
     receive.add_argument("--first", required=True, type=positive_int)
     receive.add_argument("--last", required=True, type=positive_int)
-    _acting(receive)
+    acting_arguments(receive)
     spoil = warrants.add_parser("spoil", help="record an unused form destroyed")
     spoil.add_argument("serial", type=positive_int)
     spoil.add_argument("--reason", required=True)
-    _acting(spoil)
+    acting_arguments(spoil)
 
     debtors = sub.add_parser("debtors", help="debts the council is owed").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=Parser)
     imp = debtors.add_parser("import", help="import debts from CSV: debtor_ref,name,amount,code,description")
     imp.add_argument("file")
-    _acting(imp)
+    acting_arguments(imp)
     debtors.add_parser("list", help="every debtor and balance").add_argument("--json", action="store_true")
 
 
@@ -137,7 +141,7 @@ def _counter_commands(sub) -> None:
     opened.add_argument("--float", dest="float_pence", type=amount, help="the float in pounds, e.g. 50.00")
     opened.add_argument("--notes", help="notes by pound value x number, e.g. 20x2,10x1")
     opened.add_argument("--coins", help="coins by pence value x number, e.g. 100x5,50x4")
-    _acting(opened)
+    acting_arguments(opened)
 
     receipt = _money_command(sub, "receipt", "record a cash or cheque receipt")
     receipt.add_argument("--amount", required=True, type=amount)
@@ -175,7 +179,7 @@ def _counter_commands(sub) -> None:
     count.add_argument("--coins", help="coins by pence value x number, e.g. 200x3,50x1")
     count.add_argument("--cheques", type=int, default=0, help="how many cheques are in the till")
     count.add_argument("--unused-serials", help="warrant serials held unused, e.g. 500010-500050,500060")
-    _acting(count)
+    acting_arguments(count)
 
     for name, text in (("signoff", "sign off an officer's counted day (a supervisor, not the officer)"),
                        ("recount", "send an officer's count back to be done again")):
@@ -184,13 +188,13 @@ def _counter_commands(sub) -> None:
         close.add_argument("--date", required=True, help="the business date, YYYY-MM-DD")
         close.add_argument("--reason", required=(name == "recount"),
                            help="required when the count differs from what was expected")
-        _acting(close)
+        acting_arguments(close)
 
     bank = sub.add_parser("bank", help="bank a signed-off day's takings in a numbered bag")
     bank.add_argument("--officer", required=True)
     bank.add_argument("--date", required=True, help="the business date, YYYY-MM-DD")
     bank.add_argument("--bag", required=True, help="the bag number")
-    _acting(bank)
+    acting_arguments(bank)
 
     counts = sub.add_parser("counts", help="days waiting for sign-off, oldest first, expected against counted")
     counts.add_argument("--as", dest="as_user", required=True, metavar="SUPERVISOR")
@@ -199,7 +203,7 @@ def _counter_commands(sub) -> None:
 
     reverse = sub.add_parser("reverse", help="reverse one entry, authorised by a supervisor")
     reverse.add_argument("seq", type=positive_int)
-    _acting(reverse, authorise=True)
+    acting_arguments(reverse, authorise=True)
 
 
 def _audit_commands(sub) -> None:
@@ -215,12 +219,13 @@ def _audit_commands(sub) -> None:
     export.add_argument("--format", required=True, choices=("hledger", "csv", "jsonl"))
     export.add_argument("--until", metavar="SEQ|TIME")
     export.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
-    report = sub.add_parser("report", help="daily, reconciliation, limits, warrants, debtors, income, slip")
+    report = sub.add_parser("report", help=", ".join(REPORTS))
     report.add_argument("name", choices=REPORTS)
+    report.add_argument("run", nargs="?", metavar="RUN", help="payrun: the pay run")
     report.add_argument("--date", help="YYYY-MM-DD (default today, Europe/London)")
     report.add_argument("--all-dates", action="store_true", help="limits: every date")
-    report.add_argument("--from", dest="first_date", help="income: first business date (default: --date)")
-    report.add_argument("--to", dest="last_date", help="income: last business date (default: --date)")
+    report.add_argument("--from", dest="first_date", help="income, spend: first business date (default: --date)")
+    report.add_argument("--to", dest="last_date", help="income, spend: last business date (default: --date)")
     report.add_argument("--officer", help="slip: whose sign-off slip")
     report.add_argument("--format", choices=("table", "csv", "json", "pdf"), default="table")
     report.add_argument("--output", "-o", metavar="FILE", help="write here (required for pdf)")

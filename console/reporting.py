@@ -6,20 +6,23 @@ import sys
 
 from console.commands import london_today, open_ledger, parse_date, print_rows
 from console.parser import UsageError
+from console.finance_handlers import finance_report
+from console.finance_parser import FINANCE_REPORTS
 from ledger import reports
 
 TITLES = {
     "daily": "Daily entries", "reconciliation": "End-of-day reconciliation", "limits": "Daily limits",
     "warrants": "Travel-warrant register", "debtors": "Debtors", "income": "Income by code",
-    "slip": "Sign-off slip",
+    "slip": "Sign-off slip", "payments": "Payments awaiting authorisation", "payrun": "Pay run",
+    "packages": "Care packages", "discrepancies": "Discrepancies", "spend": "Spend by cost code",
 }
 
 
 def run_report(args) -> int:
     if args.format == "pdf" and not args.output:
         raise UsageError("cashdesk report: --format pdf needs --output FILE")
-    if args.format == "pdf" and args.name not in ("daily", "slip"):
-        raise UsageError("cashdesk report: PDF is made for the daily report and the sign-off slip")
+    if args.format == "pdf" and args.name not in ("daily", "slip", "payrun"):
+        raise UsageError("cashdesk report: PDF is made for the daily report, the sign-off slip and a pay run")
     date = parse_date(args.date) if args.date else london_today()
     with open_ledger(args) as ledger:
         rows, subtitle = _rows(args, ledger, date)
@@ -42,6 +45,8 @@ def run_report(args) -> int:
 
 def _rows(args, ledger, date: str) -> tuple[list[dict], str]:
     store = ledger.store
+    if args.name in FINANCE_REPORTS:
+        return finance_report(args, ledger, date)
     if args.name == "limits":
         return reports.limits(store, None if args.all_dates else date), f"business date {date}"
     if args.name in ("daily", "reconciliation"):

@@ -22,6 +22,7 @@ SETTINGS: dict[str, tuple[int, int, int, bool]] = {
     "daily_limit_pence": (1, MAX_AMOUNT_PENCE, 25_000, True),
     "idle_lock_seconds": (30, 86_400, 300, False),
     "variance_threshold_pence": (0, MAX_AMOUNT_PENCE, 0, False),
+    "authorisation_limit_pence": (1, MAX_AMOUNT_PENCE, 500_000, True),
 }
 #: Settings whose value is text: key -> what it is.
 TEXT_SETTINGS = {"anchor_log_path": "where sign-off anchors are appended (default: beside the ledger)"}

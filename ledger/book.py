@@ -9,12 +9,15 @@ from ledger.admin import AdminOps
 from ledger.banking import BankingOps
 from ledger.counter import CounterOps
 from ledger.endofday import EndOfDayOps
+from ledger.finance import FinanceOps
+from ledger.payruns import PayRunOps
 from ledger.service import Clock, new_entry_id, utc_now
 from ledger.store import create_store, open_store
 
 
-class Ledger(AdminOps, CounterOps, EndOfDayOps, BankingOps):
-    """Admin, counter, end-of-day and banking operations over one store. The CLI and the console both call this."""
+class Ledger(AdminOps, CounterOps, EndOfDayOps, BankingOps, FinanceOps, PayRunOps):
+    """Admin, counter, end-of-day, banking and finance-desk operations over one store.
+    The CLI and the console both call this."""
 
     @classmethod
     def open(cls, location: str | os.PathLike, clock: Clock = utc_now, terminal: str | None = None,

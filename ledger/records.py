@@ -237,6 +237,162 @@ class CashBanked(Body):
     postings: tuple[Posting, ...] = ()
 
 
+
+# -- the finance desk (DESIGN.md §9) -----------------------------------------------------
+ItemId = _pattern(re.compile(r"(INV|PAY|PKG|CHG)-\d{4,8}"), "item id (INV-, PAY-, PKG- or CHG- and digits)")
+RunId = _pattern(re.compile(r"PR-\d{4,8}"), "pay run id (PR- and digits)")
+Creditor = _pattern(re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]{0,19}"),
+                    "creditor number (letters, digits, / . _ -; up to 20)")
+Weekly = Annotated[int, Field(ge=0, le=MAX_AMOUNT_PENCE)]
+#: The fostering allowance's age bands, in the order a rate table lists them.
+BANDS = ("0-2", "3-4", "5-10", "11-15", "16-17")
+
+
+class FinanceException(Body):
+    """Something an authoriser or the closer of a run must see: kind, the item, one line."""
+
+    kind: str
+    item: str
+    message: str
+
+
+class PayeeAdded(Body):
+    payee: Ref
+    name: Name
+    kind: Literal["carer", "provider", "individual"]
+    creditor: Creditor
+
+
+class PayeeRetired(Body):
+    payee: Ref
+    reason: Reason | None = None
+
+
+class InvoiceKeyed(Body):
+    item: str = ""
+    payee: Ref
+    invoice_no: Reference
+    invoice_date: IsoDate
+    amount_pence: Pence
+    code: CodeName
+    description: Description
+    case_ref: Ref | None = None
+    period: Reference | None = None
+    duplicate_of: str | None = None
+    duplicate_reason: Reason | None = None
+
+
+class PaymentKeyed(Body):
+    item: str = ""
+    payee: Ref
+    amount_pence: Pence
+    code: CodeName
+    reason: Reason
+    case_ref: Ref | None = None
+
+
+class PackageStarted(Body):
+    item: str = ""
+    payee: Ref
+    case_ref: Ref
+    dob: IsoDate
+    start: IsoDate
+    end: IsoDate | None = None
+    reward_pence: Weekly
+    code: CodeName
+
+
+class PackageChanged(Body):
+    item: str = ""
+    package: ItemId
+    from_date: IsoDate
+    reward_pence: Weekly
+    reason: Reason
+
+
+class PackageEnded(Body):
+    package: ItemId
+    end: IsoDate
+    reason: Reason
+    overpaid_pence: int | None = None
+
+
+class ItemAuthorised(Body):
+    item: ItemId
+    cost_pence: int = 0
+    limit_pence: int = 0
+    exceptions: tuple[FinanceException, ...] = ()
+    postings: tuple[Posting, ...] = ()
+
+
+class ItemRejected(Body):
+    item: ItemId
+    reason: Reason
+
+
+def _every_band(rates: dict) -> dict:
+    missing = [band for band in BANDS if band not in rates]
+    if missing:
+        raise ValueError(f"needs a weekly rate for every age band; missing {', '.join(missing)}")
+    return {band: rates[band] for band in BANDS}
+
+
+class RatesSet(Body):
+    from_date: IsoDate
+    weekly_pence: Annotated[dict[Literal["0-2", "3-4", "5-10", "11-15", "16-17"], Weekly],
+                            AfterValidator(_every_band)]
+
+
+class PayrunScheduled(Body):
+    run: str = ""
+    pay_date: IsoDate
+    cutoff: str
+    cutoff_utc: str = ""
+    period_end: IsoDate
+
+
+class PayrunLine(Body):
+    item: str
+    kind: Literal["invoice", "payment", "package", "recovery"]
+    payee: str
+    creditor: str
+    code: str
+    amount_pence: int
+    reference: str
+    first: str | None = None
+    last: str | None = None
+
+
+class PayrunClosed(Body):
+    run: RunId
+    reason: Reason | None = None
+    lines: tuple[PayrunLine, ...] = ()
+    line_count: int = 0
+    total_pence: int = 0
+    exceptions: tuple[FinanceException, ...] = ()
+    export_sha256: str = ""
+    postings: tuple[Posting, ...] = ()
+
+
+class PayrunPaid(Body):
+    run: RunId
+    paid_on: IsoDate
+    total_pence: int = 0
+    postings: tuple[Posting, ...] = ()
+
+
+class OverpaymentRecorded(Body):
+    package: ItemId
+    payee: str
+    debtor_ref: str
+    first: IsoDate
+    last: IsoDate
+    days: int
+    amount_pence: Pence
+    code: CodeName
+    postings: tuple[Posting, ...] = ()
+
+
 BODIES: dict[str, type[Body]] = {
     "book_created": BookCreated,
     "user_added": UserAdded,
@@ -262,6 +418,20 @@ BODIES: dict[str, type[Body]] = {
     "recount_requested": RecountRequested,
     "day_signed_off": DaySignedOff,
     "cash_banked": CashBanked,
+    "payee_added": PayeeAdded,
+    "payee_retired": PayeeRetired,
+    "invoice_keyed": InvoiceKeyed,
+    "payment_keyed": PaymentKeyed,
+    "package_started": PackageStarted,
+    "package_changed": PackageChanged,
+    "package_ended": PackageEnded,
+    "item_authorised": ItemAuthorised,
+    "item_rejected": ItemRejected,
+    "rates_set": RatesSet,
+    "payrun_scheduled": PayrunScheduled,
+    "payrun_closed": PayrunClosed,
+    "payrun_paid": PayrunPaid,
+    "overpayment_recorded": OverpaymentRecorded,
 }
 
 #: Kinds whose amount counts against the officer's daily limit.

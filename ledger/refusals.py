@@ -38,6 +38,11 @@ class Outcome(StrEnum):
     ENTRY_UNKNOWN = "entry_unknown"
     NOT_REVERSIBLE = "not_reversible"
     ALREADY_REVERSED = "already_reversed"
+    PAYEE_EXISTS = "payee_exists"
+    CREDITOR_EXISTS = "creditor_exists"
+    PAYEE_UNKNOWN = "payee_unknown"
+    ITEM_UNKNOWN = "item_unknown"
+    RUN_UNKNOWN = "run_unknown"
     # 5. the officer's day
     SESSION_ALREADY_OPEN = "session_already_open"
     NO_OPEN_SESSION = "no_open_session"
@@ -58,11 +63,27 @@ class Outcome(StrEnum):
     # 7. the money itself
     OVERPAYMENT = "overpayment"
     INSUFFICIENT_CASH = "insufficient_cash"
-    # 8. four eyes, then the limit
+    # 8. the finance desk
+    PAYEE_RETIRED = "payee_retired"
+    NOT_A_CARER = "not_a_carer"
+    ITEM_DECIDED = "item_decided"
+    PACKAGE_ENDED = "package_ended"
+    DAYS_ALREADY_PAID = "days_already_paid"
+    NOT_A_WORKING_DAY = "not_a_working_day"
+    RUN_DATES_INVALID = "run_dates_invalid"
+    RUN_NOT_OPEN = "run_not_open"
+    PREVIOUS_RUN_OPEN = "previous_run_open"
+    CUTOFF_NOT_REACHED = "cutoff_not_reached"
+    RUN_NOT_CLOSED = "run_not_closed"
+    RUN_ALREADY_PAID = "run_already_paid"
+    POSSIBLE_DUPLICATE = "possible_duplicate"
+    # 9. four eyes, then the limits
     AUTHORISER_NOT_SUPERVISOR = "authoriser_not_supervisor"
     OWN_ENTRY = "own_entry"
     VARIANCE_REASON_REQUIRED = "variance_reason_required"
+    EXCEPTIONS_REASON_REQUIRED = "exceptions_reason_required"
     OFFICER_LIMIT_EXCEEDED = "officer_limit_exceeded"
+    AUTHORISATION_LIMIT_EXCEEDED = "authorisation_limit_exceeded"
 
 DESCRIPTIONS: dict[Outcome, str] = {
     Outcome.APPENDED: "The entry was written; the answer carries its seq.",
@@ -103,7 +124,8 @@ DESCRIPTIONS: dict[Outcome, str] = {
     Outcome.ENTRY_UNKNOWN: "No entry has that seq.",
     Outcome.NOT_REVERSIBLE: "That kind of entry cannot be reversed.",
     Outcome.ALREADY_REVERSED: "The entry has already been reversed.",
-    Outcome.OWN_ENTRY: "Nobody authorises their own entry: a different supervisor must.",
+    Outcome.OWN_ENTRY: "Nobody authorises their own entry, nor an item they keyed, changed or ended: "
+    "a different supervisor must.",
     Outcome.AUTHORISER_NOT_SUPERVISOR: "The authorising user does not hold the supervisor role.",
     Outcome.OVERRIDE_REASON_REQUIRED: "A limit override names its supervisor and needs a reason.",
     Outcome.OFFICER_LIMIT_EXCEEDED: "The entry would take the officer past the daily limit; "
@@ -113,6 +135,30 @@ DESCRIPTIONS: dict[Outcome, str] = {
     Outcome.RANGE_INVALID: "A warrant serial range is empty, backwards, or larger than 10,000 forms.",
     Outcome.CSV_INVALID: "An imported file has bad rows: every bad row is listed by line "
     "number and nothing is imported.",
+    Outcome.PAYEE_EXISTS: "A payee with that reference already exists.",
+    Outcome.CREDITOR_EXISTS: "Another payee already holds that creditor number.",
+    Outcome.PAYEE_UNKNOWN: "No payee has that reference.",
+    Outcome.ITEM_UNKNOWN: "No invoice, payment, package or package change has that item id.",
+    Outcome.RUN_UNKNOWN: "No pay run has that id.",
+    Outcome.PAYEE_RETIRED: "The payee has been retired and takes no new items.",
+    Outcome.NOT_A_CARER: "A care package is paid to a payee of kind carer only.",
+    Outcome.ITEM_DECIDED: "The item was already authorised or rejected (a rejected item is re-keyed).",
+    Outcome.PACKAGE_ENDED: "The package has ended by that date: nothing changes after its end.",
+    Outcome.DAYS_ALREADY_PAID: "A package change cannot reach back into days a closed pay run has paid.",
+    Outcome.NOT_A_WORKING_DAY: "A pay date falls on a weekend or an England bank holiday; the previous "
+    "working day is named.",
+    Outcome.RUN_DATES_INVALID: "A pay run's cut-off is past, or not after the previous run's, or its pay "
+    "date or period end is not after the previous run's.",
+    Outcome.RUN_NOT_OPEN: "The pay run is already closed: a closed run is final.",
+    Outcome.PREVIOUS_RUN_OPEN: "An earlier pay run is still open: runs close in order.",
+    Outcome.CUTOFF_NOT_REACHED: "A pay run cannot close before its cut-off.",
+    Outcome.RUN_NOT_CLOSED: "The pay run is not closed yet: export and payment need a closed run.",
+    Outcome.RUN_ALREADY_PAID: "The pay run is already marked paid.",
+    Outcome.POSSIBLE_DUPLICATE: "The invoice looks like an earlier one (named); key it again with a "
+    "reason to confirm it is not a duplicate.",
+    Outcome.EXCEPTIONS_REASON_REQUIRED: "The pay run has exceptions: closing it needs a reason.",
+    Outcome.AUTHORISATION_LIMIT_EXCEEDED: "The item costs more than the authoriser's own authorisation "
+    "limit; one with a higher limit must authorise it.",
 }
 
 

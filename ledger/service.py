@@ -82,7 +82,7 @@ class Posted:
 
     def as_json(self) -> dict:
         answer = {"outcome": self.outcome.value, "seq": self.entry.seq, "entry_id": self.entry.entry_id}
-        for key in ("receipt_no", "serial"):
+        for key in ("receipt_no", "serial", "item", "run", "overpaid_pence", "total_pence", "export_sha256"):
             if key in self.body:
                 answer[key] = self.body[key]
         return answer
@@ -152,6 +152,7 @@ class LedgerCore:
     def _post(
         self, actor: Actor, kind: str, roles: tuple[str, ...], fields: dict | Callable[[], dict],
         decide: Callable[[Writer, Body], tuple[str, dict]], entry_id: str | None = None,
+        follow: Callable[[Writer, Entry, dict], None] | None = None,
     ) -> Posted:
         """Check the actor, validate, honour the entry_id, decide, append: one transaction.
 
@@ -171,6 +172,8 @@ class LedgerCore:
             business_date, derived = decide(writer, request)
             body = request.model_copy(update=derived).dump()
             entry = self._append(writer, kind, actor.username, business_date, body, entry_id)
+            if follow is not None:
+                follow(writer, entry, body)
         return Posted(Outcome.APPENDED, entry, body)
 
     def _check_entry_id(self, entry_id: str | None) -> str:

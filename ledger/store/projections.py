@@ -8,6 +8,7 @@ from typing import Callable
 
 from ledger.chain import Entry
 from ledger.kinds import LIMIT_KINDS
+from ledger.store.finance_projections import FINANCE_HANDLERS
 
 Apply = Callable[[sqlite3.Connection, Entry, dict], None]
 
@@ -212,4 +213,5 @@ _HANDLERS: dict[str, Apply] = {
     "recount_requested": _recount_requested,
     "day_signed_off": _day_signed_off,
     "cash_banked": _cash_banked,
+    **FINANCE_HANDLERS,
 }

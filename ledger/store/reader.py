@@ -6,13 +6,14 @@ import sqlite3
 from typing import Iterator
 
 from ledger.chain import Entry
+from ledger.store.finance_reader import FinanceReads
 
 ENTRY_COLUMNS = ("seq", "entry_id", "kind", "recorded_at", "business_date", "actor", "terminal",
                  "body", "prev_hash", "hash")
 _SELECT_ENTRY = f"SELECT {', '.join(ENTRY_COLUMNS)} FROM entries"
 
 
-class Reader:
+class Reader(FinanceReads):
     """Reads over one connection; used inside a store's `reading()` or `writing()` block."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
@@ -32,6 +33,11 @@ class Reader:
         cursor = self.conn.execute(sql, params)
         row = cursor.fetchone()
         return None if row is None else dict(zip([column[0] for column in cursor.description], row))
+
+    def _all(self, sql: str, params: tuple = ()) -> list[dict]:
+        cursor = self.conn.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
 
     def _value(self, sql: str, params: tuple = ()):
         row = self.conn.execute(sql, params).fetchone()

@@ -5,7 +5,7 @@ from __future__ import annotations
 #: PRAGMA application_id marks a file as a cashdesk ledger ("CDSK").
 APPLICATION_ID = 0x4344534B
 #: PRAGMA user_version: the schema this code writes. A newer file is refused.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 ENTRIES_DDL = """
 CREATE TABLE entries (
@@ -64,6 +64,32 @@ PROJECTIONS: dict[str, tuple[dict[str, type], str | tuple[str, ...] | None]] = {
         {"serial": int, "status": str, "received_seq": int, "used_seq": int},
         "serial",
     ),
+    # -- the finance desk
+    "payees": (
+        {"payee": str, "name": str, "name_key": str, "kind": str, "creditor": str, "active": int,
+         "added_seq": int},
+        "payee",
+    ),
+    "items": (
+        {"item": str, "kind": str, "payee": str, "package": str, "keyed_by": str, "keyed_seq": int,
+         "keyed_at": str, "amount_pence": int, "code": str, "reference": str, "invoice_key": str, "invoice_date": str,
+         "from_date": str, "reward_pence": int, "duplicate_of": str, "state": str, "decided_by": str,
+         "decided_at": str, "decided_seq": int, "run": str},
+        "item",
+    ),
+    "item_hands": ({"root": str, "username": str}, ("root", "username")),
+    "packages": (
+        {"package": str, "payee": str, "case_ref": str, "dob": str, "start": str, "end_date": str,
+         "code": str, "paid_to": str},
+        "package",
+    ),
+    "rates": ({"from_date": str, "weekly": str, "seq": int}, "from_date"),
+    "payruns": (
+        {"run": str, "pay_date": str, "cutoff": str, "cutoff_utc": str, "period_end": str,
+         "state": str, "scheduled_seq": int, "closed_seq": int, "total_pence": int,
+         "export_sha256": str, "paid_seq": int},
+        "run",
+    ),
 }
 
 INDEXES = (
@@ -73,6 +99,11 @@ INDEXES = (
     ("sessions", ["officer", "state"]),
     ("sessions", ["bag"]),
     ("warrants", ["status", "serial"]),
+    ("items", ["state", "kind"]),
+    ("items", ["payee", "kind"]),
+    ("items", ["invoice_key"]),
+    ("items", ["package"]),
+    ("payruns", ["cutoff_utc"]),
 )
 
 NOT_NULL = {"postings": {"seq", "account", "amount_pence"}}

@@ -62,6 +62,15 @@ def _create_private_file(path: Path) -> None:
     os.chmod(path, LEDGER_FILE_MODE)  # whatever the umask
 
 
+def _upgrade(conn: sqlite3.Connection) -> None:
+    """An older ledger gains the projections added since (empty: it holds none of their kinds yet)."""
+    conn.execute("BEGIN IMMEDIATE")
+    if conn.execute("PRAGMA user_version").fetchone()[0] < schema.SCHEMA_VERSION:
+        schema.create_projections(Reader(conn).db)
+        conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
+    conn.execute("COMMIT")
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -122,6 +131,8 @@ class SqliteStore:
                 )
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
+            if version < schema.SCHEMA_VERSION:
+                _upgrade(conn)
         return cls(path, conn)
 
     def close(self) -> None:

@@ -1,0 +1,115 @@
+"""The finance desk's reads: payees, items, packages, rates and pay runs (mixed into `Reader`)."""
+
+from __future__ import annotations
+
+import json
+
+
+class FinanceReads:
+    """Named queries for the finance desk; `self.conn`, `_one` and `_value` come from `Reader`."""
+
+    # -- payees --------------------------------------------------------------------------
+    def payee(self, payee: str) -> dict | None:
+        return self._one("SELECT * FROM payees WHERE payee = ?", (payee,))
+
+    def payee_by_creditor(self, creditor: str) -> dict | None:
+        return self._one("SELECT * FROM payees WHERE creditor = ?", (creditor,))
+
+    def payees(self) -> list[dict]:
+        return self._all("SELECT * FROM payees ORDER BY payee")
+
+    def payees_named_alike(self, name_key: str, payee: str) -> list[dict]:
+        return self._all("SELECT * FROM payees WHERE name_key = ? AND payee != ? ORDER BY payee", (name_key, payee))
+
+    # -- items ---------------------------------------------------------------------------
+    def item(self, item: str) -> dict | None:
+        return self._one("SELECT * FROM items WHERE item = ?", (item,))
+
+    def next_item_no(self, kind: str) -> int:
+        return self._value("SELECT count(*) + 1 FROM items WHERE kind = ?", (kind,))
+
+    def item_hands(self, root: str) -> set[str]:
+        return {row[0] for row in self.conn.execute("SELECT username FROM item_hands WHERE root = ?", (root,))}
+
+    def invoices_like(self, payee: str, invoice_key: str) -> list[dict]:
+        """Live invoices (not rejected) that share the payee or the normalised number, oldest first."""
+        return self._all(
+            "SELECT * FROM items WHERE kind = 'invoice' AND state != 'rejected' "
+            "AND (payee = ? OR invoice_key = ?) ORDER BY keyed_seq", (payee, invoice_key))
+
+    def recent_invoice_amounts(self, payee: str, before_seq: int, count: int) -> list[int]:
+        rows = self.conn.execute(
+            "SELECT amount_pence FROM items WHERE kind = 'invoice' AND state != 'rejected' AND payee = ? "
+            "AND keyed_seq < ? ORDER BY keyed_seq DESC LIMIT ?", (payee, before_seq, count))
+        return [row[0] for row in rows]
+
+    def items(self, state: str | None = None) -> list[dict]:
+        if state is None:
+            return self._all("SELECT * FROM items ORDER BY keyed_seq")
+        return self._all("SELECT * FROM items WHERE state = ? ORDER BY keyed_seq", (state,))
+
+    def items_for_run(self, cutoff_utc: str, previous_cutoff_utc: str = "") -> list[dict]:
+        """Invoices and payments authorised between the previous run's cut-off and this one's, and not
+        yet in a closed run (before the first run's cut-off, every one)."""
+        return self._all(
+            "SELECT * FROM items WHERE kind IN ('invoice', 'payment') AND state = 'authorised' "
+            "AND run IS NULL AND decided_at < ? AND decided_at >= ? ORDER BY decided_seq",
+            (cutoff_utc, previous_cutoff_utc))
+
+    def items_missing_cutoff(self, cutoff_utc: str) -> list[dict]:
+        """Items keyed before the cut-off that were not authorised by it (nor rejected before it)."""
+        return self._all(
+            "SELECT * FROM items WHERE keyed_at < ? AND run IS NULL AND NOT "
+            "(state = 'authorised' AND decided_at < ?) AND NOT (state = 'rejected' AND decided_at < ?) "
+            "ORDER BY keyed_seq", (cutoff_utc, cutoff_utc, cutoff_utc))
+
+    # -- packages and rates --------------------------------------------------------------
+    def package(self, package: str) -> dict | None:
+        return self._one(
+            "SELECT p.*, i.state, i.reward_pence, i.keyed_by, i.decided_at FROM packages p "
+            "JOIN items i ON i.item = p.package WHERE p.package = ?", (package,))
+
+    def packages(self) -> list[dict]:
+        return self._all(
+            "SELECT p.*, i.state, i.reward_pence, i.keyed_by, i.decided_at FROM packages p "
+            "JOIN items i ON i.item = p.package ORDER BY p.package")
+
+    def reward_changes(self, package: str, authorised_before: str | None = None) -> list[dict]:
+        """Authorised reward changes of a package (before a moment, if given), by effective date."""
+        sql = "SELECT * FROM items WHERE kind = 'change' AND package = ? AND state = 'authorised'"
+        params: tuple = (package,)
+        if authorised_before is not None:
+            sql, params = sql + " AND decided_at < ?", (package, authorised_before)
+        return self._all(sql + " ORDER BY from_date, decided_seq", params)
+
+    def rates(self) -> list[tuple[str, dict]]:
+        rows = self.conn.execute("SELECT from_date, weekly FROM rates ORDER BY from_date")
+        return [(from_date, json.loads(weekly)) for from_date, weekly in rows]
+
+    def overpayments_owed(self, payee: str) -> list[dict]:
+        """Overpayment debts of a carer's packages with something left to recover, oldest first."""
+        return self._all(
+            "SELECT d.debtor_ref, d.raised_pence - d.collected_pence AS balance_pence FROM debtors d "
+            "JOIN packages p ON d.debtor_ref = 'OP-' || p.package WHERE p.payee = ? "
+            "AND d.raised_pence > d.collected_pence ORDER BY d.debtor_ref", (payee,))
+
+    # -- pay runs ------------------------------------------------------------------------
+    def payrun(self, run: str) -> dict | None:
+        return self._one("SELECT * FROM payruns WHERE run = ?", (run,))
+
+    def payruns(self) -> list[dict]:
+        return self._all("SELECT * FROM payruns ORDER BY cutoff_utc")
+
+    def last_payrun(self) -> dict | None:
+        return self._one("SELECT * FROM payruns ORDER BY cutoff_utc DESC LIMIT 1")
+
+    def previous_payrun(self, cutoff_utc: str) -> dict | None:
+        return self._one("SELECT * FROM payruns WHERE cutoff_utc < ? ORDER BY cutoff_utc DESC LIMIT 1",
+                         (cutoff_utc,))
+
+    def next_open_payrun(self, after_utc: str) -> dict | None:
+        return self._one("SELECT * FROM payruns WHERE state = 'scheduled' AND cutoff_utc > ? "
+                         "ORDER BY cutoff_utc LIMIT 1", (after_utc,))
+
+    def next_payrun_no(self) -> int:
+        return self._value("SELECT count(*) + 1 FROM payruns")
