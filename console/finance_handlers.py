@@ -157,8 +157,8 @@ def finance_report(args, ledger, date: str) -> tuple[list[dict], str]:
         first = parse_date(args.first_date) if args.first_date else date[:8] + "01"
         last = parse_date(args.last_date) if args.last_date else date
         return finance_reports.spend(store, first, last), f"business dates {first} to {last}"
-    if args.name == "payments":
-        return finance_reports.payments(store, ledger.clock()), ""
+    if args.name in ("payments", "discrepancies"):
+        return getattr(finance_reports, args.name)(store, ledger.clock()), ""
     if args.name == "packages":
         return finance_reports.packages(store, date), f"weekly due on {date}"
     return getattr(finance_reports, args.name)(store), ""

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from ledger.book import Ledger
 from ledger.debtors import parse_debtor_csv
+from ledger.demo_finance import open_run, past_run, set_up_finance
 from ledger.service import Actor, SeededIds
 from ledger.simulate import Desk, SimClock, run_day, working_days_before
 
@@ -23,6 +24,7 @@ LOGINS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "adam": (("admin",), "555555", "Adam Price"),
     "carol": (("officer",), "777777", "Carol Jenkins"),
     "dev": (("officer",), "888888", "Dev Patel"),
+    "fay": (("finance",), "666666", "Fay Morgan"),
 }
 CODES = (
     ("CONTRIB", "Parental contributions to care costs", "income"),
@@ -47,19 +49,23 @@ WARRANT_FIRST, WARRANT_LAST = 500_001, 500_200
 
 def build_demo(path: str | Path, today: date | None = None, seed: int = 2026) -> Ledger:
     """Create the demo ledger at `path`: three past working days of carol's and dev's work,
-    each counted, signed off by sam and banked, so alice and bob start today with no session."""
+    each counted, signed off by sam and banked, so alice and bob start today with no session;
+    and fay's finance desk: a pay run closed and paid before those days, one open until tomorrow."""
     today = today or datetime.now(LONDON).date()
     days = working_days_before(today, 3)
     clock = SimClock(datetime.combine(days[0] - timedelta(days=7), time(8, 30), LONDON))
     ledger = Ledger.create(path, office=OFFICE, admin="adam", pin=LOGINS["adam"][1], clock=clock,
                            terminal="demo:counter-1", ids=SeededIds("demo"))
     _set_up(ledger, clock)
+    set_up_finance(ledger, clock, days[0])
+    past_run(ledger, clock, days[0])
     desk = Desk(officers=[Actor(name, frozenset({"officer"})) for name in ("carol", "dev")],
                 supervisors=[Actor("sam", frozenset({"supervisor"}))],
                 income_codes=["CONTRIB", "RECORDS", "DBSFEE"], cost_codes=["SUNDRY", "CONTACT"],
                 warrant_codes=["TRAVEL-CL", "TRAVEL-FAM"], rng=random.Random(seed))
     for day in days:
         run_day(ledger, clock, day, desk)
+    open_run(ledger, clock, today)
     return ledger
 
 

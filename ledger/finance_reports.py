@@ -79,7 +79,7 @@ def _minutes_between(now: datetime, later_utc: str) -> int:
     return int((later - now).total_seconds() // 60)
 
 
-def discrepancies(store: SqliteStore) -> list[dict]:
+def discrepancies(store: SqliteStore, now: datetime) -> list[dict]:
     """Every exception: open ones (items waiting, the next run's preview) and those accepted at closing."""
     rows: list[dict] = []
     with store.reading() as reader:
@@ -87,7 +87,7 @@ def discrepancies(store: SqliteStore) -> list[dict]:
             rows += [{"state": "open", "run": None, **note} for note in pk.item_exceptions(reader, item)]
         for run in reader.payruns():
             if run["state"] == "scheduled":
-                plan = payplan.plan_run(reader, run)
+                plan = payplan.plan_run(reader, run, format_recorded_at(now))
                 rows += [{"state": "open", "run": run["run"], **note} for note in plan.exceptions]
             else:
                 body = reader.entry(run["closed_seq"]).body_dict()

@@ -36,8 +36,11 @@ class RunPlan:
                 "line_count": len(self.lines), "total_pence": self.total_pence, "exceptions": self.exceptions}
 
 
-def plan_run(reader: Reader, run: dict) -> RunPlan:
-    """The run as it would close now: what was authorised before its cut-off, packages to its period end."""
+def plan_run(reader: Reader, run: dict, now_utc: str) -> RunPlan:
+    """The run as it would close now: what was authorised before its cut-off, packages to its period end.
+
+    An item keyed before the cut-off and not authorised by it has missed the deadline; before the
+    cut-off has passed, it is still awaiting authorisation (and the preview says so)."""
     cutoff = run["cutoff_utc"]
     plan = RunPlan(run)
     payees = {row["payee"]: row for row in reader.payees()}
@@ -51,11 +54,17 @@ def plan_run(reader: Reader, run: dict) -> RunPlan:
             _package_line(reader, plan, policy, _paid_by(row, previous), payees[row["payee"]])
     _recoveries(reader, plan, payees)
     for item in reader.items_missing_cutoff(cutoff):
-        plan.exceptions.append(packages.note("missed_deadline", item["item"],
-                                             f"keyed by {item['keyed_by']} but not authorised by the cut-off "
-                                             f"{run['cutoff']}"))
+        plan.exceptions.append(_unauthorised(item, run, passed=now_utc >= cutoff))
     _retired_payees(plan, payees)
     return plan
+
+
+def _unauthorised(item: dict, run: dict, *, passed: bool) -> dict:
+    if passed:
+        return packages.note("missed_deadline", item["item"],
+                             f"keyed by {item['keyed_by']} but not authorised by the cut-off {run['cutoff']}")
+    return packages.note("awaiting_authorisation", item["item"],
+                         f"keyed by {item['keyed_by']}: authorise it before the cut-off {run['cutoff']}")
 
 
 def _paid_by(row: dict, previous: dict | None) -> dict:

@@ -39,14 +39,15 @@ class PayRunOps(LedgerCore):
             row = _known_run(reader, run)
             if row["state"] != "scheduled":
                 return _closed_plan(reader, row)
-            return payplan.plan_run(reader, row)
+            return payplan.plan_run(reader, row, format_recorded_at(self.clock()))
 
     def close_payrun(self, actor: Actor, run: str, reason: str | None = None,
                      entry_id: str | None = None) -> Posted:
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
             row = _known_run(writer, request.run)
-            _check_closable(writer, row, format_recorded_at(self.clock()))
-            plan = payplan.plan_run(writer, row)
+            now_utc = format_recorded_at(self.clock())
+            _check_closable(writer, row, now_utc)
+            plan = payplan.plan_run(writer, row, now_utc)
             if plan.exceptions and request.reason is None:
                 raise Refused(Outcome.EXCEPTIONS_REASON_REQUIRED,
                               f"{row['run']} has {len(plan.exceptions)} exception(s): give a reason to close it")

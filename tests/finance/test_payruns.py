@@ -49,10 +49,20 @@ def test_authorised_a_second_before_the_cutoff_joins_the_run_a_second_after_wait
     after = invoice(fin, invoice_no="A-2", amount_pence=3300).body["item"]
     authorise_at(fin, before, CUTOFF1 - timedelta(seconds=1))
     authorise_at(fin, after, CUTOFF1.replace(second=1))
+    after_cutoff(fin, RUN1)
     plan = fin.ledger.preview_payrun(run)
     assert [line["item"] for line in plan.lines] == [before]
     assert [(note["kind"], note["item"]) for note in plan.exceptions] == [("missed_deadline", after)]
     assert [line["item"] for line in fin.ledger.preview_payrun("PR-0002").lines] == [after]
+
+
+def test_before_the_cutoff_an_unauthorised_item_is_awaiting_not_late(fin):
+    run = fin.ledger.schedule_payrun(fin.sam, **RUN1).body["run"]
+    item = invoice(fin).body["item"]
+    assert [n["kind"] for n in fin.ledger.preview_payrun(run).exceptions] == ["awaiting_authorisation"]
+    after_cutoff(fin, RUN1)
+    notes = fin.ledger.preview_payrun(run).exceptions
+    assert [(n["kind"], n["item"]) for n in notes] == [("missed_deadline", item)]
 
 
 def test_the_exported_file_is_byte_identical_and_its_hash_is_in_the_ledger(fin):
