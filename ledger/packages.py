@@ -90,8 +90,10 @@ def overpaid_pence(reader: Reader, row: dict, new_end: str) -> int:
     return 0 if line is None else line.amount_pence
 
 
-def item_exceptions(reader: Reader, row: dict) -> list[dict]:
-    """What the authoriser must see about an item: confirmed duplicates, abnormal amounts, payees."""
+def item_exceptions(reader: Reader, row: dict, payees: dict[str, dict] | None = None,
+                    rates: allowance.Policy | None = None) -> list[dict]:
+    """What the authoriser must see about an item: confirmed duplicates, abnormal amounts, payees.
+    (`payees` and `rates`, when a caller already holds them, save reading them again.)"""
     found: list[dict] = []
     if row["duplicate_of"]:
         reason = reader.entry(row["keyed_seq"]).body_dict().get("duplicate_reason", "")
@@ -102,14 +104,15 @@ def item_exceptions(reader: Reader, row: dict) -> list[dict]:
         abnormal = checks.abnormal_amount(row["amount_pence"], history)
         if abnormal:
             found.append(note("abnormal_amount", row["item"], abnormal))
-    payee = reader.payee(row["payee"]) if row["payee"] else None
+    payee = (payees.get(row["payee"]) if payees is not None else reader.payee(row["payee"])) if row["payee"] else None
     if payee is not None:
         if not payee["active"]:
             found.append(note("payee_retired", row["item"], f"payee {payee['payee']} is retired"))
         for alike in reader.payees_named_alike(payee["name_key"], payee["payee"]):
             found.append(note("payee_name_alike", row["item"], f"payee {payee['payee']} ({payee['name']}) is "
                               f"named like payee {alike['payee']} ({alike['name']})"))
-    if row["kind"] == "package" and policy(reader).table_on(date.fromisoformat(row["from_date"])) is None:
+    rates = rates if rates is not None else (policy(reader) if row["kind"] == "package" else None)
+    if row["kind"] == "package" and rates.table_on(date.fromisoformat(row["from_date"])) is None:
         found.append(note("off_policy", row["item"], f"no allowance rates are in force on its start {row['from_date']}"))
     return found
 

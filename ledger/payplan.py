@@ -45,10 +45,10 @@ def plan_run(reader: Reader, run: dict, now_utc: str) -> RunPlan:
     plan = RunPlan(run)
     payees = {row["payee"]: row for row in reader.payees()}
     previous = reader.previous_payrun(cutoff)
+    policy = packages.policy(reader)
     for item in reader.items_for_run(cutoff, previous["cutoff_utc"] if previous else ""):
         plan.lines.append(_line(item, payees[item["payee"]], item["kind"], item["amount_pence"], item["reference"]))
-        plan.exceptions.extend(packages.item_exceptions(reader, item))
-    policy = packages.policy(reader)
+        plan.exceptions.extend(packages.item_exceptions(reader, item, payees, policy))
     for row in reader.packages():
         if row["state"] == "authorised" and row["decided_at"] < cutoff:
             _package_line(reader, plan, policy, _paid_by(row, previous), payees[row["payee"]])

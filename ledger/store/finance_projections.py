@@ -21,7 +21,7 @@ def _payee_retired(conn, entry, body):
 
 
 def _item(conn, entry: Entry, body: dict, kind: str, **columns) -> None:
-    values = {"item": body["item"], "kind": kind, "keyed_by": entry.actor, "keyed_seq": entry.seq,
+    values = {"item": body["item"], "kind": kind, "item_no": int(body["item"].split("-")[1]), "keyed_by": entry.actor, "keyed_seq": entry.seq,
               "keyed_at": entry.recorded_at, "state": "keyed", **columns}
     names = ", ".join(values)
     conn.execute(f"INSERT INTO items ({names}) VALUES ({', '.join('?' * len(values))})", tuple(values.values()))

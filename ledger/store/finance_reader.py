@@ -26,7 +26,7 @@ class FinanceReads:
         return self._one("SELECT * FROM items WHERE item = ?", (item,))
 
     def next_item_no(self, kind: str) -> int:
-        return self._value("SELECT count(*) + 1 FROM items WHERE kind = ?", (kind,))
+        return self._value("SELECT coalesce(max(item_no), 0) + 1 FROM items WHERE kind = ?", (kind,))
 
     def item_hands(self, root: str) -> set[str]:
         return {row[0] for row in self.conn.execute("SELECT username FROM item_hands WHERE root = ?", (root,))}

@@ -71,7 +71,7 @@ PROJECTIONS: dict[str, tuple[dict[str, type], str | tuple[str, ...] | None]] = {
         "payee",
     ),
     "items": (
-        {"item": str, "kind": str, "payee": str, "package": str, "keyed_by": str, "keyed_seq": int,
+        {"item": str, "kind": str, "item_no": int, "payee": str, "package": str, "keyed_by": str, "keyed_seq": int,
          "keyed_at": str, "amount_pence": int, "code": str, "reference": str, "invoice_key": str, "invoice_date": str,
          "from_date": str, "reward_pence": int, "duplicate_of": str, "state": str, "decided_by": str,
          "decided_at": str, "decided_seq": int, "run": str},
@@ -100,10 +100,13 @@ INDEXES = (
     ("sessions", ["bag"]),
     ("warrants", ["status", "serial"]),
     ("items", ["state", "kind"]),
+    ("items", ["kind", "item_no"]),
     ("items", ["payee", "kind"]),
     ("items", ["invoice_key"]),
     ("items", ["package"]),
     ("payruns", ["cutoff_utc"]),
+    ("payees", ["name_key"]),
+    ("packages", ["payee"]),
 )
 
 NOT_NULL = {"postings": {"seq", "account", "amount_pence"}}
