@@ -8,7 +8,8 @@ from screens.admin_forms import AddCodeForm, ConfirmScreen
 from console_support import SIZE, settle, sign_in
 
 #: The demo's codes in the order the table lists them (cost codes first, then income).
-CODES = ["CONTACT", "SUNDRY", "TRAVEL-CL", "TRAVEL-FAM", "CONTRIB", "DBSFEE", "RECORDS", "RECOVERY"]
+CODES = ["CONTACT", "FOSTER", "LEAVING", "RESPITE", "SUNDRY", "TRAVEL-CL", "TRAVEL-FAM", "CONTRIB", "DBSFEE",
+         "RECORDS", "RECOVERY"]
 
 
 def shown(app, selector: str) -> str:

@@ -32,6 +32,11 @@ def auditor_app(auditor_demo_template: Path, tmp_path: Path):
     return make_app(target)
 
 
+def first_receipt(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT min(seq) FROM entries WHERE kind = 'receipt_recorded'").fetchone()[0]
+
+
 def tamper(db: Path, seq: int) -> None:
     conn = sqlite3.connect(db)
     conn.execute("DROP TRIGGER entries_no_update")
@@ -87,20 +92,22 @@ class TestEntryDetail:
 
 class TestVerify:
     def test_ok(self, auditor_app, snap_compare):
-        """You should see a full progress bar and, in green, 'The chain holds: 89 entries …' with the
-        head 89:6ac… hash on its own line."""
+        """You should see a full progress bar and, in green, 'The chain holds: 116 entries …' with the
+        head 116:230e… hash on its own line."""
         assert snap_compare(auditor_app, terminal_size=SIZE, run_before=as_ava("ctrl+v"))
 
     def test_failure(self, auditor_app, snap_compare):
-        """You should see, in red, 'The chain is broken at seq 30.', 'hash mismatch: …', that the 29
-        entries before it check out, and the d key (Bad entry) in the footer."""
-        tamper(auditor_app.desk.path, 30)
+        """You should see, in red, 'The chain is broken at seq 52.' (the demo's first receipt), 'hash
+        mismatch: …', that the 51 entries before it check out, and the d key (Bad entry) in the footer."""
+        seq = first_receipt(auditor_app.desk.path)
+        assert seq == 52
+        tamper(auditor_app.desk.path, seq)
         assert snap_compare(auditor_app, terminal_size=SIZE, run_before=as_ava("ctrl+v"))
 
 
 class TestReplay:
     def test_balances_at_the_end_of_the_19th(self, auditor_app, snap_compare):
-        """You should see '2026-11-19' typed, 'As of seq 68 (recorded up to 2026-11-19T23:59:59.999999Z
+        """You should see '2026-11-19' typed, 'As of seq 92 (recorded up to 2026-11-19T23:59:59.999999Z
         UTC)' with balances summing to £0.00, and a table of accounts (Assets:CashInTransit, Assets:Debtors:…,
         Assets:Safe, Expenses:…, Income:…, Liabilities:WarrantsPayable) with their balances."""
         keys = ("t", *"2026-11-19", "enter")
