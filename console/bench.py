@@ -28,12 +28,14 @@ class Plan:
     page_ups: int           # page-up presses in the browser
     repeats: int            # runs of each whole command side by side
     simulate_days: int      # `simulate --days D --officers 8`
+    payrun_packages: int    # a pay run of this many packages …
+    payrun_invoices: int    # … and this many invoices (and a tenth of each, to see how it grows)
 
 
 QUICK = Plan(postings=120, rounds=3, per_process=40, receipts_by_keys=5, starts=2, entries=3_000, page_ups=6,
-             repeats=2, simulate_days=1)
+             repeats=2, simulate_days=1, payrun_packages=200, payrun_invoices=500)
 FULL = Plan(postings=1_500, rounds=5, per_process=250, receipts_by_keys=30, starts=5, entries=100_000,
-            page_ups=12, repeats=3, simulate_days=10)
+            page_ups=12, repeats=3, simulate_days=10, payrun_packages=2_000, payrun_invoices=5_000)
 PROCESSES = 4
 
 #: Every ratio, from the two figures it divides (as printed, so that anyone can recompute it).
@@ -47,6 +49,8 @@ RATIOS = {
     "verify_vs_hledger_ratio": ("verify_s", "hledger_bal_s"),
     "replay_vs_hledger_ratio": ("replay_s", "hledger_bal_s"),
     "replay_vs_ledger_rss_ratio": ("replay_peak_rss_kb", "ledger_bal_peak_rss_kb"),
+    "payrun_preview_growth_ratio": ("payrun_large_preview_ms", "payrun_small_preview_ms"),
+    "payrun_close_growth_ratio": ("payrun_large_close_ms", "payrun_small_close_ms"),
 }
 
 
@@ -104,6 +108,10 @@ def measure(folder: Path, plan: Plan, side_by_side_db: Path | None, say: Callabl
     figures.update(side_by_side(folder, side_by_side_db or big, plan.repeats))
     say(f"simulate --days {plan.simulate_days} --officers 8")
     figures.update(parts.simulate_run(folder, plan.simulate_days))
+    say(f"a pay run of {plan.payrun_packages:,} packages and {plan.payrun_invoices:,} invoices, and a tenth of it")
+    from console.bench_finance import measure_finance
+
+    figures.update(measure_finance(folder, plan.payrun_packages, plan.payrun_invoices))
     return figures
 
 
@@ -165,6 +173,14 @@ ROWS: list[tuple[str, str, str, str, str, Callable[[dict], bool] | None]] = [
      "replay_vs_ledger_rss_ratio", "<= 0.5x", lambda f: f["replay_vs_ledger_rss_ratio"] <= 0.5),
     ("simulate --days {simulate_days} --officers 8", "{simulate_s:.1f} s, {simulate_entries:,} entries "
      "({simulate_entries_per_s:,.0f}/s)", "-", "", "300 days < 60 s", None),
+    ("pay run preview, {payrun_packages:,} packages + {payrun_invoices:,} invoices",
+     "{payrun_large_preview_ms:,.0f} ms ({payrun_large_lines:,} lines)", "a tenth: {payrun_small_preview_ms:,.0f} ms",
+     "payrun_preview_growth_ratio", "linear (~10x)", lambda f: f["payrun_preview_growth_ratio"] <= 13),
+    ("pay run close (lines, export, sha256, postings)", "{payrun_large_close_ms:,.0f} ms",
+     "a tenth: {payrun_small_close_ms:,.0f} ms", "payrun_close_growth_ratio", "linear (~10x)",
+     lambda f: f["payrun_close_growth_ratio"] <= 13),
+    ("finance queue read, {payrun_packages:,} packages", "{payrun_large_queue_ms:.1f} ms ({payrun_large_waiting} waiting)", "-", "",
+     "<= 16 ms", lambda f: f["payrun_large_queue_ms"] <= 16),
 ]
 
 

@@ -22,12 +22,16 @@ MEASURED = (
     "browser_pages", "verify_s", "replay_s", "verify_peak_rss_kb", "replay_peak_rss_kb",
     "simulate_days", "simulate_s", "simulate_entries", "simulate_entries_per_s", "entries", "entries_build_s",
     "side_by_side_entries", "journal_transactions", "cpus", "bench_s",
+    "payrun_small_lines", "payrun_small_preview_ms", "payrun_small_close_ms", "payrun_large_lines",
+    "payrun_large_preview_ms", "payrun_large_close_ms", "payrun_large_queue_ms", "payrun_large_waiting",
 )
 #: Each ratio and the (measured, baseline) figures it divides, written out again here rather than imported.
 RATIOS = {
     "posting_vs_bare_ratio": ("postings_per_s", "bare_inserts_per_s"),
     "posting_at_entries_vs_empty_ratio": ("postings_at_entries_per_s", "postings_per_s"),
     "posting_4proc_vs_1proc_ratio": ("posting_4proc_per_s", "posting_1proc_per_s"),
+    "payrun_preview_growth_ratio": ("payrun_large_preview_ms", "payrun_small_preview_ms"),
+    "payrun_close_growth_ratio": ("payrun_large_close_ms", "payrun_small_close_ms"),
     "console_start_vs_minimal_ratio": ("console_start_s", "minimal_app_start_s"),
     "verify_vs_ledger_ratio": ("verify_s", "ledger_bal_s"),
     "replay_vs_ledger_ratio": ("replay_s", "ledger_bal_s"),
