@@ -173,8 +173,6 @@ def count(args) -> int:
     from console.denominations import parse_denominations, parse_serials
 
     denominations = parse_denominations(args.notes, args.coins) or {}
-    if args.cheques < 0:
-        raise UsageError("cashdesk count: --cheques is a number of cheques, 0 or more")
     return _write(args, lambda ledger, actor, _: ledger.declare_count(
         actor, denominations=denominations, cheques_counted=args.cheques,
         unused_serials=parse_serials(args.unused_serials), entry_id=args.entry_id))

@@ -8,6 +8,8 @@ import sys
 from ledger.money import AmountError, parse_amount
 
 
+#: More digits than any count, serial or seq could need; keeps int() away from huge strings.
+MAX_DIGITS = 18
 REPORTS = ("daily", "reconciliation", "limits", "warrants", "debtors", "income", "slip",
            "payments", "payrun", "packages", "discrepancies", "spend")
 
@@ -32,8 +34,19 @@ def amount(text: str) -> int:
 
 
 def positive_int(text: str) -> int:
-    if not text.isascii() or not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 up")
+    """An argparse type: 1, 2, 3 … in ASCII digits only."""
+    return _ascii_whole_number(text, 1, "a whole number from 1 up")
+
+
+def whole_number(text: str) -> int:
+    """An argparse type: 0, 1, 2 … in ASCII digits only."""
+    return _ascii_whole_number(text, 0, "a whole number, 0 or more")
+
+
+def _ascii_whole_number(text: str, lowest: int, words: str) -> int:
+    """0-9 only: int() would also take '٣', ' 3 ', '+3', '1_000' and '-3' (and str.isdigit() takes '²')."""
+    if not text.isascii() or not text.isdigit() or len(text) > MAX_DIGITS or int(text) < lowest:
+        raise argparse.ArgumentTypeError(f"{text!r} is not {words}")
     return int(text)
 
 
@@ -177,7 +190,7 @@ def _counter_commands(sub) -> None:
     count = sub.add_parser("count", help="declare the day's closing count (blind)")
     count.add_argument("--notes", help="notes by pound value x number, e.g. 20x2,10x1")
     count.add_argument("--coins", help="coins by pence value x number, e.g. 200x3,50x1")
-    count.add_argument("--cheques", type=int, default=0, help="how many cheques are in the till")
+    count.add_argument("--cheques", type=whole_number, default=0, help="how many cheques are in the till")
     count.add_argument("--unused-serials", help="warrant serials held unused, e.g. 500010-500050,500060")
     acting_arguments(count)
 
@@ -232,7 +245,7 @@ def _audit_commands(sub) -> None:
     simulate = sub.add_parser("simulate", help="write realistic history through the real write path")
     simulate.add_argument("--days", required=True, type=positive_int, help="working days to simulate")
     simulate.add_argument("--officers", type=positive_int, default=4, help="simulated officers (default 4)")
-    simulate.add_argument("--seed", type=int, default=1)
+    simulate.add_argument("--seed", type=whole_number, default=1, help="the random seed (default 1)")
     bench = sub.add_parser("bench", help="the benchmark suite (docs/PERFORMANCE.md): ratios against baselines")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--quick", action="store_true", help="small sizes: well under a minute")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -173,7 +174,7 @@ def _checked_setting(key: str, value: int | str, user: str | None) -> int | str:
 
 
 def _int_or_refuse(key: str, text: str) -> int:
-    if not text.isascii() or not text.lstrip("-").isdigit():
+    if re.fullmatch(r"-?[0-9]{1,18}", text) is None:  # not lstrip("-"): int() refuses "--5" with a ValueError
         raise Refused(Outcome.SETTING_INVALID, f"{key} takes a whole number, not {text!r}")
     return int(text)
 

@@ -15,12 +15,15 @@ traceback, and the head unchanged.
 
 from __future__ import annotations
 
+import argparse
 import itertools
+import re
 import unicodedata
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from console.parser import build_parser, positive_int, whole_number
 from ledger.money import MAX_AMOUNT_PENCE
 from ledger.refusals import Outcome, Refused
 
@@ -189,6 +192,10 @@ CASES = {
     "reverse-unknown-seq": (("reverse", "99999", "--reason", "Keyed twice", "--as", "alice", "--authorised-by",
                              "sam", "--pin-stdin"), ALICE + SAM),
     "count-not-a-note": (("count", "--notes", "7x1", "--as", "alice", "--pin-stdin"), ALICE),
+    "count-unicode-digit-cheques": (("count", "--coins", "100x5", "--cheques", "٣", "--as", "alice", "--pin-stdin"),
+                                    ALICE),
+    "count-negative-cheques": (("count", "--coins", "100x5", "--cheques", "-1", "--as", "alice", "--pin-stdin"),
+                               ALICE),
     "count-superscript-serial": (("count", "--coins", "100x5", "--unused-serials", "²", "--as", "alice",
                                   "--pin-stdin"), ALICE),
     "signoff-impossible-date": (("signoff", "--officer", "alice", "--date", "2026-13-45", "--as", "sam",
@@ -203,6 +210,9 @@ CASES = {
     "backup-missing-dest": (("backup",), ""),
     "backup-into-a-missing-folder": (("backup", "/nonexistent/copy.db"), ""),
     "simulate-zero-days": (("simulate", "--days", "0"), ""),
+    "simulate-unicode-digit-seed": (("simulate", "--days", "1", "--seed", "٣"), ""),
+    "settings-set-double-minus": (("settings", "set", "idle_lock_seconds", "--as", "adam", "--pin-stdin", "--",
+                                   "--5"), ADAM),
     "head-extra-argument": (("head", "surplus"), ""),
 }
 
@@ -234,3 +244,45 @@ def test_a_malformed_command_gets_one_clear_line_and_changes_nothing(cli_book, c
         assert conn.execute("SELECT count(*) FROM entries").fetchone()[0] == before[0]
     finally:
         conn.close()
+
+
+# -- whole numbers on the command line ------------------------------------------------------------
+#: Python's int() turns each of these into a number; none is a count typed in ASCII digits.
+NOT_WHOLE_NUMBERS = ("٣", "３", "𝟛", "߃", " 3", "3 ", "\t3", "+3", "-3", "1_000", "9" * 19)
+
+
+def _arguments(parser: argparse.ArgumentParser):
+    """Every argument of every command and subcommand."""
+    for action in parser._actions:
+        yield action
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from _arguments(sub)
+
+
+def test_no_command_line_argument_is_parsed_with_a_bare_int_or_float():
+    typed = {action.dest: action.type for action in _arguments(build_parser()) if action.type is not None}
+    assert {"cheques", "seed", "serial", "first", "port"} <= set(typed), "control: the walk reaches subcommands"
+    assert [dest for dest, kind in typed.items() if kind in (int, float)] == []
+
+
+@pytest.mark.parametrize("parse, lowest", [(positive_int, 1), (whole_number, 0)])
+def test_whole_numbers_are_ascii_digits_only(parse, lowest):
+    for text in NOT_WHOLE_NUMBERS:
+        with pytest.raises(argparse.ArgumentTypeError, match="is not a whole number"):
+            parse(text)
+    assert parse("007") == 7 and parse(str(lowest)) == lowest
+    with pytest.raises(argparse.ArgumentTypeError):
+        parse(str(lowest - 1))
+    assert all(isinstance(int(text), int) for text in NOT_WHOLE_NUMBERS), "negative control: int() takes them all"
+
+
+@given(text=st.text(max_size=8))
+@settings(max_examples=200, deadline=None)
+def test_a_whole_number_is_taken_only_from_ascii_digits(text):
+    try:
+        number = whole_number(text)
+    except argparse.ArgumentTypeError:
+        assert re.fullmatch(r"[0-9]{1,18}", text) is None
+        return
+    assert re.fullmatch(r"[0-9]{1,18}", text) and number == int(text)
