@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 import time
 from pathlib import Path
@@ -22,34 +23,54 @@ from ledger.store.errors import (
 from ledger.store.projections import apply_entry
 from ledger.store.reader import ENTRY_COLUMNS, Reader
 
-NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "ncpfs", "afs", "9p",
-                       "fuse.sshfs", "ceph", "glusterfs", "fuse.glusterfs", "lustre"}
+#: Filesystems where SQLite's WAL (shared memory, POSIX locks) cannot be trusted: network and cluster disks.
+NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "ncpfs", "afs", "9p", "ceph",
+                       "glusterfs", "lustre", "gfs2", "ocfs2", "davfs", "fuse.sshfs", "fuse.glusterfs",
+                       "fuse.rclone", "fuse.s3fs", "fuse.gcsfuse"}
+MOUNT_TABLE = Path("/proc/mounts")
 BUSY_TIMEOUT_MS = 10_000
 LEDGER_FILE_MODE = 0o640
 BEGIN_ATTEMPTS = 6
 
 
-def filesystem_type(path: Path) -> str:
-    """The type of the mounted filesystem holding `path`, from /proc/mounts ('' if unknown)."""
+def filesystem_type(path: Path, mount_table: Path | None = None) -> str:
+    """The type of the mounted filesystem holding `path`, from the mount table ('' if unknown).
+
+    `mount_table` is /proc/mounts unless given (tests give a fake one)."""
     try:
-        mounts = Path("/proc/mounts").read_text().splitlines()
+        table = (mount_table or MOUNT_TABLE).read_text(encoding="utf-8", errors="surrogateescape")
     except OSError:
         return ""
-    target, best, fstype = str(path.resolve()), "", ""
-    for line in mounts:
+    return mount_type(str(path.resolve()), table)
+
+
+def mount_type(target: str, table: str) -> str:
+    """The type of the deepest mount point holding the absolute path `target`, in a mount table's text
+    (fstab format: device, mount point, type …; later lines mount over earlier ones)."""
+    best, fstype = "", ""
+    for line in table.splitlines():
         parts = line.split()
         if len(parts) < 3:
             continue
-        mount_point = parts[1].replace("\\040", " ")
+        mount_point = _unescape_mount_field(parts[1])
         inside = target == mount_point or target.startswith(mount_point.rstrip("/") + "/")
         if inside and len(mount_point) >= len(best):
             best, fstype = mount_point, parts[2]
     return fstype
 
 
+def _unescape_mount_field(text: str) -> str:
+    """The kernel writes space, tab, newline and backslash in a mount point as \\040, \\011, \\012, \\134."""
+    return re.sub(r"\\([0-7]{3})", lambda octal: chr(int(octal[1], 8)), text)
+
+
+def is_network_filesystem(fstype: str) -> bool:
+    return fstype in NETWORK_FILESYSTEMS or fstype.startswith("nfs")
+
+
 def _refuse_network_filesystem(path: Path) -> None:
     fstype = filesystem_type(path.parent)
-    if fstype in NETWORK_FILESYSTEMS or fstype.startswith("nfs"):
+    if is_network_filesystem(fstype):
         raise NetworkFilesystem(
             f"{path} is on a network filesystem ({fstype}); SQLite's WAL is not safe there: "
             "keep the ledger on a local disk"

@@ -1,5 +1,5 @@
 """Storage tests on real ledger files: the append-only guard, the PRAGMAs, opening refusals,
-network filesystems, refused writes leaving nothing behind, BEGIN IMMEDIATE, idempotency."""
+the real mount table, refused writes leaving nothing behind, BEGIN IMMEDIATE, idempotency."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from ledger.book import Ledger
 from ledger.refusals import Outcome, Refused
 from ledger.service import Actor
 from ledger.store import (
-    LedgerMissing, LedgerUnusable, NetworkFilesystem, SqliteStore, create_store, open_store, schema,
+    LedgerMissing, LedgerUnusable, SqliteStore, create_store, open_store, schema,
 )
 
-from book_support import PINS, TODAY, build_book
+from book_support import TODAY, build_book
 
 
 
@@ -143,28 +143,7 @@ def test_a_ledger_from_a_newer_cashdesk_is_refused(book):
         open_store(book.path)
 
 
-# -- network filesystems -------------------------------------------------------------------
-@pytest.mark.parametrize("fstype", ["nfs4", "nfs", "cifs", "smb3", "fuse.sshfs"])
-def test_a_ledger_on_a_network_filesystem_is_refused(book, monkeypatch, fstype):
-    monkeypatch.setattr(store_sqlite, "filesystem_type", lambda path: fstype)
-    with pytest.raises(NetworkFilesystem, match=fstype):
-        open_store(book.path)
-    fresh = book.path.with_name("fresh.db")
-    with pytest.raises(NetworkFilesystem, match="local disk"):
-        create_store(fresh)
-    with pytest.raises(NetworkFilesystem):
-        Ledger.create(fresh, office="Remote", admin="adam", pin=PINS["adam"])
-    assert not fresh.exists()
-
-
-def test_a_ledger_on_a_local_filesystem_opens(book, monkeypatch):
-    asked = []
-    monkeypatch.setattr(store_sqlite, "filesystem_type", lambda path: asked.append(path) or "ext4")
-    with open_store(book.path) as store, store.reading() as reader:
-        assert reader.head()[0] > 0
-    assert asked == [book.path.parent]
-
-
+# -- network filesystems (fake mount tables: reliability/test_network_filesystem.py) ---------------
 def _mount_points() -> dict[str, str]:
     points = {}
     for line in Path("/proc/mounts").read_text().splitlines():
