@@ -56,21 +56,13 @@ def replay(args) -> int:
     return print_rows(rows, "table")
 
 
-EXPORTERS = {"hledger": audit.export_hledger, "csv": audit.export_csv, "jsonl": audit.export_jsonl}
-
-
 def export(args) -> int:
     until_seq, until_time = parse_until(args.until)
-    exporter = EXPORTERS[args.format]
     with open_store(args) as store:
         if args.output is None:
-            exporter(store, sys.stdout, until_seq, until_time)
-            return 0
-        target = Path(args.output)
-        partial = target.with_name(target.name + ".partial")
-        with partial.open("w", encoding="utf-8", newline="") as out:
-            exporter(store, out, until_seq, until_time)
-        partial.replace(target)
+            audit.EXPORTERS[args.format](store, sys.stdout, until_seq, until_time)
+        else:
+            audit.export_file(store, args.format, args.output, until_seq, until_time)
     return 0
 
 

@@ -98,15 +98,7 @@ class Desk:
         return self._with(lambda ledger: audit.replay(ledger.store, None, until_time))
 
     def export(self, export_format: str, target: Path, until_time: str | None = None) -> int:
-        exporter = {"hledger": audit.export_hledger, "csv": audit.export_csv, "jsonl": audit.export_jsonl}
-        partial = target.with_name(target.name + ".partial")
-
-        def write(ledger: Ledger) -> int:
-            with partial.open("w", encoding="utf-8", newline="") as out:
-                count = exporter[export_format](ledger.store, out, None, until_time)
-            partial.replace(target)
-            return count
-        return self._with(write)
+        return self._with(lambda ledger: audit.export_file(ledger.store, export_format, target, None, until_time))
 
     def days_to_bank(self) -> list[dict]:
         """Signed-off days whose takings have not left in a bag yet, oldest first (supervisor's home)."""

@@ -11,7 +11,8 @@ from console.formatting import money
 WIDE = {"detail": 4.0, "value": 3.0, "anchor": 3.0, "reason": 2.5, "kind": 1.6, "code": 1.3, "item": 1.5}
 
 
-def write_report_pdf(path: str, title: str, subtitle: str, rows: list[dict]) -> None:
+def report_pdf(title: str, subtitle: str, rows: list[dict]) -> bytes:
+    """The PDF's bytes (the caller writes them to a private file)."""
     pdf = FPDF(orientation="L" if rows and len(rows[0]) > 4 else "P", format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
@@ -24,7 +25,7 @@ def write_report_pdf(path: str, title: str, subtitle: str, rows: list[dict]) -> 
         pdf.cell(0, 6, "(nothing to show)")
     else:
         _table(pdf, rows)
-    pdf.output(path)
+    return bytes(pdf.output())
 
 
 def _table(pdf: FPDF, rows: list[dict]) -> None:

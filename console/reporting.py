@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import sys
+import contextlib
 
 from console.commands import london_today, open_ledger, parse_date, print_rows
 from console.parser import UsageError
 from console.finance_handlers import finance_report
 from console.finance_parser import FINANCE_REPORTS
 from ledger import reports
+from ledger.private_files import replaced_privately
 
 TITLES = {
     "daily": "Daily entries", "reconciliation": "End-of-day reconciliation", "limits": "Daily limits",
@@ -28,18 +29,15 @@ def run_report(args) -> int:
         rows, subtitle = _rows(args, ledger, date)
         office = _office(ledger)
     if args.format == "pdf":
-        from console.pdf import write_report_pdf
+        from console.pdf import report_pdf
 
-        write_report_pdf(args.output, f"{TITLES[args.name]} — {office}", subtitle, rows)
+        with replaced_privately(args.output, binary=True) as out:
+            out.write(report_pdf(f"{TITLES[args.name]} — {office}", subtitle, rows))
         print(f"wrote {args.output}")
         return 0
     if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="") as out:
-            saved, sys.stdout = sys.stdout, out
-            try:
-                return print_rows(rows, args.format)
-            finally:
-                sys.stdout = saved
+        with replaced_privately(args.output) as out, contextlib.redirect_stdout(out):
+            return print_rows(rows, args.format)
     return print_rows(rows, args.format)
 
 

@@ -9,11 +9,11 @@ sign-off slip) can. One line per sign-off:
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ledger.chain import parse_anchor
+from ledger.private_files import append_privately
 
 
 @dataclass(frozen=True)
@@ -34,12 +34,10 @@ def default_anchor_log(ledger_path: Path) -> Path:
 
 
 def append_anchor(path: Path, line: AnchorLine) -> None:
-    """Append one line and fsync it: the anchor must survive a crash as surely as the entry."""
+    """Append one line and fsync it: the anchor must survive a crash as surely as the entry. A log this
+    creates is readable by owner and group only, like the ledger."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as log:
-        log.write(line.text() + "\n")
-        log.flush()
-        os.fsync(log.fileno())
+    append_privately(path, line.text() + "\n")
 
 
 def read_anchors(path: Path) -> list[str]:

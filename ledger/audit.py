@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Callable, Iterable
 
 from ledger.chain import Entry, Verdict, parse_anchor, verify_rows
 from ledger.money import format_plain
+from ledger.private_files import replaced_privately
 
 if TYPE_CHECKING:
     from ledger.store import SqliteStore
@@ -127,3 +129,13 @@ def export_jsonl(store: SqliteStore, out: IO[str], until_seq: int | None = None,
         out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
         count += 1
     return count
+
+
+EXPORTERS = {"hledger": export_hledger, "csv": export_csv, "jsonl": export_jsonl}
+
+
+def export_file(store: SqliteStore, export_format: str, target: str | os.PathLike, until_seq: int | None = None,
+                until_time: str | None = None) -> int:
+    """An export written whole or not at all, readable by its owner and group only (like the ledger)."""
+    with replaced_privately(target) as out:
+        return EXPORTERS[export_format](store, out, until_seq, until_time)

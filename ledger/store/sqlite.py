@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ledger.chain import GENESIS_HASH, Entry, canonical_body, entry_hash
+from ledger.private_files import PRIVATE_FILE_MODE
 from ledger.store import schema
 from ledger.store.errors import (
     LedgerBusy,
@@ -29,7 +30,7 @@ NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "n
                        "fuse.rclone", "fuse.s3fs", "fuse.gcsfuse"}
 MOUNT_TABLE = Path("/proc/mounts")
 BUSY_TIMEOUT_MS = 10_000
-LEDGER_FILE_MODE = 0o640
+LEDGER_FILE_MODE = PRIVATE_FILE_MODE
 BEGIN_ATTEMPTS = 6
 
 
