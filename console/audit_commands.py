@@ -14,7 +14,7 @@ from ledger.anchors import read_anchors
 
 def verify(args) -> int:
     anchors = list(args.anchor)
-    with open_store(args) as store:
+    with open_store(args, read_only=True) as store:
         try:
             if args.anchors:
                 anchors += read_anchors(Path(args.anchors))
@@ -36,7 +36,7 @@ def verify(args) -> int:
 
 
 def head(args) -> int:
-    with open_store(args) as store, store.reading() as reader:
+    with open_store(args, read_only=True) as store, store.reading() as reader:
         seq, digest = reader.head()
     print(f"{seq}:{digest}")
     return 0
@@ -44,7 +44,7 @@ def head(args) -> int:
 
 def replay(args) -> int:
     until_seq, until_time = parse_until(args.until)
-    with open_store(args) as store:
+    with open_store(args, read_only=True) as store:
         result = audit.replay(store, until_seq, until_time)
     if args.json:
         print(json.dumps(result.as_json()))
@@ -58,7 +58,7 @@ def replay(args) -> int:
 
 def export(args) -> int:
     until_seq, until_time = parse_until(args.until)
-    with open_store(args) as store:
+    with open_store(args, read_only=True) as store:
         if args.output is None:
             audit.EXPORTERS[args.format](store, sys.stdout, until_seq, until_time)
         else:
@@ -74,7 +74,7 @@ def rebuild(args) -> int:
 
 
 def backup(args) -> int:
-    with open_store(args) as store:
+    with open_store(args, read_only=True) as store:
         dest = store.backup(args.dest)
     from ledger.store import open_store as open_file
 
@@ -85,8 +85,6 @@ def backup(args) -> int:
         return 1
     print(f"backed up to {dest}: {verdict.entries} entries verified; head {verdict.head}")
     return 0
-
-
 
 
 HANDLERS = {"verify": verify, "head": head, "replay": replay, "export": export, "rebuild": rebuild,

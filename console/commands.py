@@ -37,18 +37,19 @@ class Pins:
         return getpass.getpass(f"PIN for {whose}: ")
 
 
-def open_ledger(args) -> "Ledger":
-    """The service layer over the ledger (for any command that writes or needs the rules)."""
+def open_ledger(args, read_only: bool = False) -> "Ledger":
+    """The service layer over the ledger (for any command that writes or needs the rules);
+    `read_only` for a command that only reads, so it works where the ledger may not be written."""
     from ledger.book import Ledger
 
-    return Ledger.open(resolve_db_path(args.db))
+    return Ledger.open(resolve_db_path(args.db), read_only=read_only)
 
 
-def open_store(args) -> "SqliteStore":
-    """Just the store, for the auditor's read-only commands: no service layer is imported."""
+def open_store(args, read_only: bool = False) -> "SqliteStore":
+    """Just the store, for the auditor's commands: no service layer is imported."""
     from ledger.store import open_store as open_file
 
-    return open_file(resolve_db_path(args.db))
+    return open_file(resolve_db_path(args.db), read_only=read_only)
 
 
 def parse_date(text: str) -> str:

@@ -51,7 +51,7 @@ def users_add(args) -> int:
 
 
 def users_list(args) -> int:
-    with open_ledger(args) as ledger:
+    with open_ledger(args, read_only=True) as ledger:
         return print_rows(reports.users(ledger.store), "json" if args.json else "table")
 
 
@@ -77,7 +77,7 @@ def codes_retire(args) -> int:
 
 
 def codes_list(args) -> int:
-    with open_ledger(args) as ledger:
+    with open_ledger(args, read_only=True) as ledger:
         return print_rows(reports.codes(ledger.store), "json" if args.json else "table")
 
 
@@ -86,7 +86,7 @@ def settings_set(args) -> int:
 
 
 def settings_list(args) -> int:
-    with open_ledger(args) as ledger, ledger.store.reading() as reader:
+    with open_ledger(args, read_only=True) as ledger, ledger.store.reading() as reader:
         rows = [{"key": row["key"], "user": row["scope"], "value": row["value"]} for row in reader.settings()]
     return print_rows(rows, "json" if args.json else "table")
 
@@ -115,7 +115,7 @@ def debtors_import(args) -> int:
 
 
 def debtors_list(args) -> int:
-    with open_ledger(args) as ledger:
+    with open_ledger(args, read_only=True) as ledger:
         return print_rows(reports.debtors(ledger.store), "json" if args.json else "table")
 
 

@@ -25,7 +25,7 @@ def run_report(args) -> int:
     if args.format == "pdf" and args.name not in ("daily", "slip", "payrun"):
         raise UsageError("cashdesk report: PDF is made for the daily report, the sign-off slip and a pay run")
     date = parse_date(args.date) if args.date else london_today()
-    with open_ledger(args) as ledger:
+    with open_ledger(args, read_only=True) as ledger:
         rows, subtitle = _rows(args, ledger, date)
         office = _office(ledger)
     if args.format == "pdf":

@@ -21,10 +21,11 @@ class Ledger(AdminOps, CounterOps, EndOfDayOps, BankingOps, FinanceOps, PayRunOp
 
     @classmethod
     def open(cls, location: str | os.PathLike, clock: Clock = utc_now, terminal: str | None = None,
-             ids: Callable[[], str] = new_entry_id, *, durable: bool = True) -> "Ledger":
+             ids: Callable[[], str] = new_entry_id, *, durable: bool = True, read_only: bool = False) -> "Ledger":
         """An existing ledger. Keep `durable` (synchronous=FULL) for anything real; only `cashdesk
-        simulate`, writing synthetic history, passes False (synchronous=NORMAL)."""
-        return cls(open_store(location, durable=durable), clock, terminal, ids)
+        simulate`, writing synthetic history, passes False (synchronous=NORMAL). `read_only` for
+        reports and lists: they then work where this user may not write the ledger."""
+        return cls(open_store(location, durable=durable, read_only=read_only), clock, terminal, ids)
 
     @classmethod
     def create(cls, location: str | os.PathLike, *, office: str, admin: str, pin: str,

@@ -18,10 +18,10 @@ __all__ = [
 ]
 
 
-def open_store(location, *, durable: bool = True) -> SqliteStore:
+def open_store(location, *, durable: bool = True, read_only: bool = False) -> SqliteStore:
     """Open an existing ledger (today a SQLite file; a PostgreSQL URL later); `durable=False` only for
-    synthetic history (see `SqliteStore.open`)."""
-    return SqliteStore.open(location, durable=durable)
+    synthetic history, `read_only=True` for commands that only read (see `SqliteStore.open`)."""
+    return SqliteStore.open(location, durable=durable, read_only=read_only)
 
 
 def create_store(location) -> SqliteStore:

@@ -48,7 +48,8 @@ def translate_errors(path: Path) -> Iterator[None]:
         if "locked" in text or "busy" in text:
             raise LedgerBusy(f"{path} is locked by another program; try again") from None
         if "unable to open" in text or "readonly" in text:
-            raise LedgerUnusable(f"cannot open {path} for writing: {text}") from None
+            raise LedgerUnusable(f"cannot write to {path} ({text}): this user may not write to the file, "
+                                 "or to its folder where its -wal and -shm live") from None
         raise
     except sqlite3.DatabaseError as error:
         if isinstance(error, sqlite3.IntegrityError):

@@ -7,6 +7,7 @@ import os
 import re
 import sqlite3
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Iterator
 
@@ -29,6 +30,7 @@ NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "n
                        "glusterfs", "lustre", "gfs2", "ocfs2", "davfs", "fuse.sshfs", "fuse.glusterfs",
                        "fuse.rclone", "fuse.s3fs", "fuse.gcsfuse"}
 MOUNT_TABLE = Path("/proc/mounts")
+IMMUTABLE = "mode=ro&immutable=1"
 BUSY_TIMEOUT_MS = 10_000
 LEDGER_FILE_MODE = PRIVATE_FILE_MODE
 BEGIN_ATTEMPTS = 6
@@ -84,27 +86,94 @@ def _create_private_file(path: Path) -> None:
     os.chmod(path, LEDGER_FILE_MODE)  # whatever the umask
 
 
-def _upgrade(conn: sqlite3.Connection) -> None:
-    """An older ledger gains the projections added since (empty: it holds none of their kinds yet)."""
-    conn.execute("BEGIN IMMEDIATE")
-    if conn.execute("PRAGMA user_version").fetchone()[0] < schema.SCHEMA_VERSION:
-        schema.create_projections(Reader(conn).db)
-        conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
-    conn.execute("COMMIT")
+def _upgrade(conn: sqlite3.Connection, may_fail: bool = False) -> None:
+    """An older ledger gains the projections added since (empty: it holds none of their kinds yet).
+    `may_fail`: a command that only reads goes on without, where this user may not write the file."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        if conn.execute("PRAGMA user_version").fetchone()[0] < schema.SCHEMA_VERSION:
+            schema.create_projections(Reader(conn).db)
+            conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as error:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if not (may_fail and _for_want_of_write_access(error)):
+            raise
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+def _connect(path: Path, read_only: str = "") -> sqlite3.Connection:
+    """A connection; `read_only` "mode=ro" or "mode=ro&immutable=1" opens the file by URI that way."""
+    target = f"file:{urllib.parse.quote(str(path.absolute()))}?{read_only}" if read_only else path
+    conn = sqlite3.connect(target, uri=bool(read_only), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return conn
+
+
+def _connect_to_read(path: Path) -> tuple[sqlite3.Connection, str, tuple | None]:
+    """A connection for a command that only reads, how it was opened ("", "mode=ro" or immutable),
+    and the file's stamp when it had to be opened immutable.
+
+    As usual where the file and its folder may be written; else read-only (a WAL database then reads
+    while its -shm exists, e.g. under a running writer); else, when the folder cannot hold a -shm,
+    immutable: without locks, so the caller checks the file's stamp after reading. Never immutable
+    over a -wal holding entries, which an immutable reader would silently ignore."""
+    for read_only in ("", "mode=ro"):
+        conn = None
+        try:
+            conn = _connect(path, read_only)
+            conn.execute("PRAGMA application_id").fetchone()  # opens the WAL and its index, or cannot
+            return conn, read_only, None
+        except sqlite3.DatabaseError as error:
+            if conn is not None:
+                conn.close()
+            if not (isinstance(error, sqlite3.OperationalError) and _for_want_of_write_access(error)):
+                raise
+    if _wal_holds_frames(path):
+        raise LedgerUnusable(
+            f"cannot read {path}: its folder is read-only and {path.name}-wal holds entries not yet in the file; "
+            "open it once where it may be written, or copy both files to a folder that may be"
+        )
+    stamp = file_stamp(path)
+    return _connect(path, IMMUTABLE), IMMUTABLE, stamp
+
+
+def _for_want_of_write_access(error: sqlite3.OperationalError) -> bool:
+    return "readonly" in str(error) or "unable to open" in str(error)
+
+
+def _wal_holds_frames(path: Path) -> bool:
+    try:
+        return Path(f"{path}-wal").stat().st_size > 0
+    except FileNotFoundError:
+        return False
+
+
+def file_stamp(path: Path) -> tuple:
+    """What changes when anyone writes the file (its -wal is checked separately)."""
+    info = path.stat()
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def _check_it_is_ours(conn: sqlite3.Connection, path: Path) -> int:
+    """The ledger's schema version, once it is known to be a cashdesk ledger this cashdesk can read."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if app_id != schema.APPLICATION_ID:
+        raise LedgerUnusable(f"{path} is not a cashdesk ledger")
+    if version > schema.SCHEMA_VERSION:
+        raise LedgerUnusable(f"{path} was written by a newer cashdesk (schema {version}); upgrade cashdesk to open it")
+    return version
 
 
 class SqliteStore:
     """One open ledger file. Use `writing()` for every write; `reading()` for a consistent view."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, immutable_stamp: tuple | None = None) -> None:
         self.path = path
         self.conn = conn
+        #: Set when the file was opened immutable (a read-only folder): its stamp when opened.
+        self.immutable_stamp = immutable_stamp
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -130,32 +199,30 @@ class SqliteStore:
         return cls(path, conn)
 
     @classmethod
-    def open(cls, path: str | os.PathLike, *, durable: bool = True) -> "SqliteStore":
+    def open(cls, path: str | os.PathLike, *, durable: bool = True, read_only: bool = False) -> "SqliteStore":
         """An existing ledger; refuses a missing file, a stranger, a newer schema, a network disk.
 
         `durable=False` is for synthetic history only (`cashdesk simulate`): commits use
-        synchronous=NORMAL, which under WAL survives a crash of the process but not a power cut."""
+        synchronous=NORMAL, which under WAL survives a crash of the process but not a power cut.
+        `read_only=True` is for commands that only read: they work on a ledger whose file or folder
+        this user may not write (an auditor's copy, a read-only share)."""
         path = Path(path)
         if not path.is_file():
             raise LedgerMissing(f"no ledger at {path}: create one with `cashdesk init` or `cashdesk demo`")
         _refuse_network_filesystem(path)
         with translate_errors(path):
-            conn = _connect(path)
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if app_id != schema.APPLICATION_ID:
+            conn, access, stamp = _connect_to_read(path) if read_only else (_connect(path), "", None)
+            try:
+                version = _check_it_is_ours(conn, path)
+            except BaseException:
                 conn.close()
-                raise LedgerUnusable(f"{path} is not a cashdesk ledger")
-            if version > schema.SCHEMA_VERSION:
-                conn.close()
-                raise LedgerUnusable(
-                    f"{path} was written by a newer cashdesk (schema {version}); upgrade cashdesk to open it"
-                )
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
-            if version < schema.SCHEMA_VERSION:
-                _upgrade(conn)
-        return cls(path, conn)
+                raise
+            if access == "":  # a connection that may write: the journal, and an older schema brought up to date
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
+                if version < schema.SCHEMA_VERSION:
+                    _upgrade(conn, may_fail=read_only)
+        return cls(path, conn, stamp)
 
     def close(self) -> None:
         self.conn.close()
@@ -176,6 +243,9 @@ class SqliteStore:
                 yield Reader(self.conn)
             finally:
                 self.conn.execute("COMMIT")
+            if self.immutable_stamp is not None and file_stamp(self.path) != self.immutable_stamp:
+                raise LedgerBusy(f"{self.path} was written while it was read without locks (its folder is "
+                                 "read-only to this user); run the command again")
 
     @contextlib.contextmanager
     def writing(self) -> Iterator["Writer"]:

@@ -109,6 +109,25 @@ def cheap_book(path: Path) -> Book:
         return build_book(path)
 
 
+#: A receipt by alice on the command line, and her PIN on standard input.
+ALICE = "111111\n"
+RECEIPT = ("receipt", "--amount", "5", "--method", "cash", "--code", "INC1", "--payer", "J Smith", "--as", "alice",
+           "--pin-stdin")
+
+
+def healthy_ledger(path: Path) -> Path:
+    """A closed, checkpointed ledger with alice at work and a few hundred entries in it."""
+    book = cheap_book(path)
+    book.ledger.set_setting(book.adam, "daily_limit_pence", 10_000_000, user="alice")
+    book.ledger.open_session(book.alice, 5000)
+    for n in range(300):
+        book.ledger.record_receipt(book.alice, amount_pence=100 + n, method="cash", code="INC1",
+                                   payer=f"Payer {n}", description="Parking permit, resident, annual")
+    book.ledger.close()
+    assert not Path(f"{path}-wal").exists()
+    return path
+
+
 # -- worker processes ---------------------------------------------------------------------------
 class LineReader:
     """A child process whose stdout lines are collected by a thread, so the test can wait on them."""

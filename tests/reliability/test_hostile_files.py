@@ -2,9 +2,8 @@
 
 Random bytes, a real ledger cut in half, a plain SQLite file, a ledger from a future format and a
 missing file each get one clear line, a non-zero exit and no traceback, through this checkout's
-real `cashdesk`, and are left exactly as they were. A read-only file and a read-only folder are
-refused with a clear line (the tests drop root's power to ignore file modes, so chmod bites even
-in a root container); a full disk (`PRAGMA max_page_count` on a real ledger) refuses the write with
+real `cashdesk`, and are left exactly as they were (a read-only file or folder: test_read_only.py);
+a full disk (`PRAGMA max_page_count` on a real ledger) refuses the write with
 a clear line, leaves nothing half-written and acknowledges nothing; a hot WAL left behind by a
 killed writer is recovered on the next open; and no connection the store opens ever runs with
 less than `synchronous=FULL`. Each case carries its control: the same act succeeding once the
@@ -29,37 +28,24 @@ from ledger.refusals import Outcome
 from ledger.store import DiskFull, open_store, schema
 
 from reliability_support import (
+    ALICE,
     HERE,
+    RECEIPT,
     LineReader,
     cashdesk,
     cheap_book,
     copy_ledger,
     entry_ids,
     head,
+    healthy_ledger,
     integrity,
-    obey_file_permissions,
     one_clear_line,
     raw,
 )
 
-ALICE = "111111\n"
-RECEIPT = ("receipt", "--amount", "5", "--method", "cash", "--code", "INC1", "--payer", "J Smith", "--as", "alice",
-           "--pin-stdin")
-
-
 @pytest.fixture(scope="module")
 def healthy(tmp_path_factory) -> Path:
-    """A closed, checkpointed ledger with alice at work and a few hundred entries in it."""
-    path = tmp_path_factory.mktemp("healthy") / "ledger.db"
-    book = cheap_book(path)
-    book.ledger.set_setting(book.adam, "daily_limit_pence", 10_000_000, user="alice")
-    book.ledger.open_session(book.alice, 5000)
-    for n in range(300):
-        book.ledger.record_receipt(book.alice, amount_pence=100 + n, method="cash", code="INC1",
-                                   payer=f"Payer {n}", description="Parking permit, resident, annual")
-    book.ledger.close()
-    assert not Path(f"{path}-wal").exists()
-    return path
+    return healthy_ledger(tmp_path_factory.mktemp("healthy") / "ledger.db")
 
 
 def hostile(kind: str, healthy: Path, folder: Path) -> Path:
@@ -106,46 +92,6 @@ def test_control_the_healthy_ledger_the_hostile_ones_came_from_works(healthy, tm
     path = copy_ledger(healthy, tmp_path / "ledger.db")
     assert cashdesk(path, "verify").returncode == 0
     assert cashdesk(path, *RECEIPT, stdin=ALICE).returncode == 0
-
-
-# -- read-only file and folder --------------------------------------------------------------------
-def test_a_read_only_ledger_file_reads_but_refuses_a_write_with_one_line(healthy, tmp_path):
-    path = copy_ledger(healthy, tmp_path / "ledger.db")
-    before = head(path)
-    path.chmod(0o444)
-    try:
-        assert cashdesk(path, "head", preexec_fn=obey_file_permissions).stdout.strip() == "{}:{}".format(*before)
-        result = cashdesk(path, *RECEIPT, stdin=ALICE, preexec_fn=obey_file_permissions)
-        line = one_clear_line(result)
-        assert result.returncode == 4 and "readonly" in line and str(path) in line
-        assert result.stdout == "" and head(path) == before
-    finally:
-        path.chmod(0o640)
-    control = cashdesk(path, *RECEIPT, stdin=ALICE, preexec_fn=obey_file_permissions)
-    assert control.returncode == 0, control.stderr
-    assert head(path)[0] == before[0] + 1
-
-
-def test_a_read_only_folder_gets_one_line_for_every_command_and_nothing_is_created(healthy, tmp_path):
-    folder = tmp_path / "locked"
-    folder.mkdir()
-    path = copy_ledger(healthy, folder / "ledger.db")
-    before = head(path)
-    folder.chmod(0o555)
-    try:
-        for args, stdin in ((("head",), ""), (RECEIPT, ALICE)):
-            result = cashdesk(path, *args, stdin=stdin, preexec_fn=obey_file_permissions)
-            line = one_clear_line(result)
-            assert result.returncode == 4 and str(path) in line, line
-        fresh = folder / "new.db"
-        result = cashdesk(fresh, "init", "--office", "X", "--admin", "adam", "--pin-stdin", stdin="555555\n",
-                          preexec_fn=obey_file_permissions)
-        assert result.returncode == 4 and "new.db" in one_clear_line(result)
-        assert sorted(p.name for p in folder.iterdir()) == ["ledger.db"]
-    finally:
-        folder.chmod(0o755)
-    assert head(path) == before
-    assert cashdesk(path, *RECEIPT, stdin=ALICE, preexec_fn=obey_file_permissions).returncode == 0
 
 
 # -- a full disk ----------------------------------------------------------------------------------
