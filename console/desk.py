@@ -17,6 +17,12 @@ from ledger.book import Ledger
 from ledger.service import Actor, Clock, utc_now
 
 LONDON = ZoneInfo("Europe/London")
+#: The service-layer writes the console's screens ask for; `Desk.act` calls nothing else by name.
+OPERATIONS = frozenset({
+    "open_session", "record_receipt", "collect_debt", "record_payout", "issue_warrant", "spoil_warrant", "reverse",
+    "declare_count", "sign_off", "request_recount", "bank", "add_user", "change_roles", "deactivate_user",
+    "unlock_user", "add_code", "retire_code", "set_setting", "receive_warrants",
+})
 
 
 class Desk:
@@ -42,6 +48,8 @@ class Desk:
     # -- writes: one service call each -----------------------------------------------------
     def act(self, operation: str, *args, **kwargs) -> Any:
         """Call one service-layer operation (record_receipt, sign_off, add_user …) by name."""
+        if operation not in OPERATIONS:  # a bug in a screen, never a user's doing
+            raise ValueError(f"{operation!r} is not an act the console asks of the ledger")
         return self._with(lambda ledger: getattr(ledger, operation)(*args, **kwargs))
 
     def sign_in(self, username: str, pin: str) -> Actor:

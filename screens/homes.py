@@ -18,11 +18,12 @@ DESK_NAMES = {"officer": "Counter (officer)", "supervisor": "Supervisor's desk",
 
 
 def home_for(actor: Actor, role: str | None = None) -> Screen:
-    """The home for `role`; with no role given, the only desk the user has, or a chooser."""
+    """The home for `role`; with no role given, the only desk the user has, or a chooser.
+    A desk for a role the user does not hold is never given (NoDesk), whoever asks."""
     desks = [name for name in ROLE_ORDER if name in actor.roles]
     if role is None and len(desks) > 1:
         return DeskChooser(actor, desks)
-    chosen = role or (desks[0] if desks else "")
+    chosen = role if role in desks else (desks[0] if desks and role is None else "")
     if chosen == "officer":
         from screens.officer import OfficerHome
 

@@ -1,9 +1,9 @@
 """Who may do what: every write of the service layer by every role, and what a ledger file gives away.
 
-The matrix: each write operation is tried by a user holding exactly one role (officer,
-supervisor, finance, auditor, admin) and by a user holding none, on a fresh copy of one ledger in
-which everything the act needs already exists (the user's own till is open where the act needs
-one, a count waits, a day is signed off …). Only the roles in ALLOWED may succeed; every other is
+The matrix: each write operation (roles_support.py) is tried by a user holding exactly one role
+(officer, supervisor, finance, auditor, admin) and by a user holding none, on a fresh copy of one
+ledger in which everything the act needs already exists (the user's own till is open where the
+act needs one, a count waits, a day is signed off …). Only the roles in ALLOWED may succeed; every other is
 refused `role_required` and leaves the ledger as it was. So a refusal is never "for want of a
 session" but for want of the role, and a success proves the table is not simply "refuse all".
 
@@ -23,106 +23,17 @@ import stat
 from pathlib import Path
 
 import pytest
-from book_support import TODAY, Clock
+from book_support import Clock
 from ledger.book import Ledger
-from ledger.debtors import parse_debtor_csv
 from ledger.refusals import Outcome, Refused
 from ledger.service import Actor
 
-from reliability_support import cashdesk, cheap_book, head, raw
-
-ROLES = ("officer", "supervisor", "finance", "auditor", "admin", "none")
-SAM, ALICE, ADAM = (Actor(name, frozenset()) for name in ("sam", "alice", "adam"))
-ALLOWED = {
-    "open_session": {"officer"},
-    "record_receipt": {"officer"},
-    "collect_debt": {"officer"},
-    "record_payout": {"officer"},
-    "issue_warrant": {"officer"},
-    "spoil_warrant": {"officer", "supervisor", "admin"},
-    "reverse": {"officer", "supervisor"},
-    "declare_count": {"officer"},
-    "sign_off": {"supervisor"},
-    "request_recount": {"supervisor"},
-    "bank": {"supervisor"},
-    "add_user": {"admin"},
-    "change_roles": {"admin"},
-    "deactivate_user": {"admin"},
-    "unlock_user": {"admin"},
-    "add_code": {"admin"},
-    "retire_code": {"admin"},
-    "set_setting": {"admin"},
-    "receive_warrants": {"admin", "supervisor"},
-    "import_debts": {"admin", "supervisor", "finance"},
-}
-
-
-def own_till(ledger: Ledger, user: str, roles: tuple[str, ...]) -> None:
-    """Open the user's own till (as an officer for a moment), then give them back exactly `roles`."""
-    ledger.change_roles(ADAM, user, ("officer",))
-    ledger.open_session(Actor(user, frozenset()), 5000)
-    ledger.change_roles(ADAM, user, roles)
-
-
-def alices_counted_day(ledger: Ledger, signed_off: bool = False) -> None:
-    ledger.open_session(ALICE, 5000)
-    ledger.record_receipt(ALICE, amount_pence=2000, method="cash", code="INC1", payer="J Smith")
-    ledger.declare_count(ALICE, denominations={5000: 1, 2000: 1}, cheques_counted=0)
-    if signed_off:
-        ledger.sign_off(SAM, officer="alice", business_date=TODAY)
-
-
-def alices_receipt(ledger: Ledger) -> int:
-    ledger.open_session(ALICE, 5000)
-    return ledger.record_receipt(ALICE, amount_pence=2000, method="cash", code="INC1", payer="J Smith").seq
-
-
-NEW_DEBT = "debtor_ref,name,amount,code\nDR-9,Mr N Ew,12.00,INC1\n"
-#: operation -> (prepare(ledger, user, roles) -> context, act(ledger, actor, context))
-ACTS = {
-    "open_session": (None, lambda l, a, _: l.open_session(a, 5000)),
-    "record_receipt": (own_till, lambda l, a, _: l.record_receipt(a, amount_pence=100, method="cash", code="INC1",
-                                                                   payer="J Smith")),
-    "collect_debt": (own_till, lambda l, a, _: l.collect_debt(a, debtor_ref="DR-1", amount_pence=100, method="cash")),
-    "record_payout": (own_till, lambda l, a, _: l.record_payout(a, amount_pence=100, code="EXP1", payee="Shop",
-                                                                 purpose="Milk")),
-    "issue_warrant": (own_till, lambda l, a, _: l.issue_warrant(a, recipient="R", journey="A to B", value_pence=100,
-                                                                 code="TW1")),
-    "spoil_warrant": (None, lambda l, a, _: l.spoil_warrant(a, serial=1009, reason="Torn")),
-    "reverse": (lambda l, u, r: alices_receipt(l),
-                lambda l, a, seq: l.reverse(a, seq=seq, reason="Keyed twice", authoriser=SAM)),
-    "declare_count": (own_till, lambda l, a, _: l.declare_count(a, denominations={5000: 1}, cheques_counted=0)),
-    "sign_off": (lambda l, u, r: alices_counted_day(l),
-                 lambda l, a, _: l.sign_off(a, officer="alice", business_date=TODAY)),
-    "request_recount": (lambda l, u, r: alices_counted_day(l),
-                        lambda l, a, _: l.request_recount(a, officer="alice", business_date=TODAY, reason="Again")),
-    "bank": (lambda l, u, r: alices_counted_day(l, signed_off=True),
-             lambda l, a, _: l.bank(a, officer="alice", business_date=TODAY, bag="BAG-1")),
-    "add_user": (None, lambda l, a, _: l.add_user(a, "carl", ("officer",), "777777")),
-    "change_roles": (None, lambda l, a, _: l.change_roles(a, "bob", ("officer", "auditor"))),
-    "deactivate_user": (None, lambda l, a, _: l.deactivate_user(a, "bob", "Left the council")),
-    "unlock_user": (None, lambda l, a, _: l.unlock_user(a, "bob")),
-    "add_code": (None, lambda l, a, _: l.add_code(a, "NEW1", "New fees", "income")),
-    "retire_code": (None, lambda l, a, _: l.retire_code(a, "INC1")),
-    "set_setting": (None, lambda l, a, _: l.set_setting(a, "idle_lock_seconds", 600)),
-    "receive_warrants": (None, lambda l, a, _: l.receive_warrants(a, 5000, 5009)),
-    "import_debts": (None, lambda l, a, _: l.import_debts(a, parse_debtor_csv(NEW_DEBT))),
-}
-
+from reliability_support import cashdesk, head, raw
+from roles_support import ACTS, ALLOWED, ROLES, prepare, roles_template, user_of
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> Path:
-    """The conftest book plus one user per role (and one with none): role_officer … role_none."""
-    path = tmp_path_factory.mktemp("roles") / "ledger.db"
-    book = cheap_book(path)
-    with pytest.MonkeyPatch.context() as patch:
-        from ledger import auth
-
-        patch.setattr(auth, "SCRYPT_PARAMS", {"n": 16, "r": 1, "p": 1})
-        for role in ROLES:
-            book.ledger.add_user(book.adam, f"role_{role}", () if role == "none" else (role,), "121212")
-    book.ledger.close()
-    return path
+    return roles_template(tmp_path_factory.mktemp("roles") / "ledger.db")
 
 
 def test_the_matrix_covers_every_write_operation_of_the_service_layer():
@@ -139,20 +50,20 @@ def test_the_matrix_covers_every_write_operation_of_the_service_layer():
 def test_only_the_allowed_roles_may_act(template, tmp_path, operation, role):
     path = tmp_path / "ledger.db"
     shutil.copy(template, path)
-    user, roles = f"role_{role}", () if role == "none" else (role,)
-    prepare, act = ACTS[operation]
+    user, roles = user_of(role)
     with Ledger.open(path, clock=Clock(), terminal="test:roles") as ledger:
-        context = prepare(ledger, user, roles) if prepare else None
+        arguments = ACTS[operation][1](prepare(ledger, operation, user, roles))
         before = head(path)
+        act = getattr(ledger, operation)
         actor = Actor(user, frozenset(roles))
         if role in ALLOWED[operation]:
-            answer = act(ledger, actor, context)
+            answer = act(actor, **arguments)
             assert getattr(answer, "outcome", Outcome.APPENDED) is Outcome.APPENDED
             assert getattr(answer, "imported", 1) == 1
             assert head(path)[0] == before[0] + 1
         else:
             with pytest.raises(Refused) as refused:
-                act(ledger, actor, context)
+                act(actor, **arguments)
             assert refused.value.outcome is Outcome.ROLE_REQUIRED, refused.value.message
             assert head(path) == before
 
