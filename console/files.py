@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import os
-
 from console.parser import UsageError
-
-PRIVATE_FILE_MODE = 0o640
+from ledger.private_files import replaced_privately
 
 
 def write_private(path: str, data: bytes) -> None:
-    """Write `data` to `path` (replacing it) as mode 0640 whatever the umask; a bad path is one line."""
+    """Write `data` to `path` whole (replacing it) as mode 0640 whatever the umask; a bad path is one line."""
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE)
+        with replaced_privately(path, binary=True) as out:
+            out.write(data)
     except OSError as error:
         raise UsageError(f"cashdesk: cannot write {path}: {error.strerror}") from None
-    with os.fdopen(descriptor, "wb") as out:
-        os.fchmod(out.fileno(), PRIVATE_FILE_MODE)
-        out.write(data)

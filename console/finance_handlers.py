@@ -30,7 +30,7 @@ def payee_retire(args) -> int:
 
 
 def payee_list(args) -> int:
-    with open_ledger(args) as ledger:
+    with open_ledger(args, read_only=True) as ledger:
         return print_rows(finance_reports.payees(ledger.store), "json" if args.json else "table")
 
 
@@ -41,7 +41,7 @@ def rates_set(args) -> int:
 
 
 def rates_list(args) -> int:
-    with open_ledger(args) as ledger:
+    with open_ledger(args, read_only=True) as ledger:
         return print_rows(finance_reports.rates(ledger.store), "json" if args.json else "table")
 
 
@@ -80,7 +80,7 @@ def package_end(args) -> int:
 
 
 def package_list(args) -> int:
-    with open_ledger(args) as ledger:
+    with open_ledger(args, read_only=True) as ledger:
         return print_rows(finance_reports.packages(ledger.store), "json" if args.json else "table")
 
 
@@ -100,7 +100,7 @@ def payrun_schedule(args) -> int:
 
 
 def payrun_preview(args) -> int:
-    with open_ledger(args) as ledger:
+    with open_ledger(args, read_only=True) as ledger:
         plan = ledger.preview_payrun(args.run)
     if args.json:
         print(json.dumps(plan.as_json()))
@@ -119,7 +119,7 @@ def payrun_close(args) -> int:
 
 
 def payrun_export(args) -> int:
-    with open_ledger(args) as ledger:
+    with open_ledger(args, read_only=True) as ledger:
         data = ledger.export_payrun(args.run)
     if args.out:
         from console.files import write_private
@@ -139,7 +139,7 @@ def payrun_paid(args) -> int:
 
 
 def payrun_list(args) -> int:
-    with open_ledger(args) as ledger:
+    with open_ledger(args, read_only=True) as ledger:
         return print_rows(finance_reports.payruns(ledger.store), "json" if args.json else "table")
 
 

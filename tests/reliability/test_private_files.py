@@ -1,8 +1,8 @@
 """Every file cashdesk writes besides the ledger is readable by its owner and group only (0640).
 
-Exports, reports and PDFs name payers, officers and amounts just as the ledger does, and the anchor
-log is what an auditor trusts to catch a rewritten ledger: each is created 0640 whatever the
-umask (0 would give 0666; 077 would give 0600 and shut the group out), including when it replaces
+Exports, reports, PDFs and pay-run files name payers, officers and amounts as the ledger does, and
+the anchor log is what an auditor trusts to catch a rewritten ledger: each is created 0640 whatever
+the umask (0 would give 0666; 077 would give 0600 and shut the group out), including when it replaces
 an existing file or a stale `.partial` left by an earlier crash. The ledger and its backups are
 held to the same in test_roles_matrix.py and storage/test_store.py.
 """
@@ -20,6 +20,7 @@ from console.desk import Desk
 from ledger.private_files import append_privately, replaced_privately
 
 from reliability_support import cheap_book
+from roles_support import closed_run
 
 UMASKS = (0o000, 0o022, 0o077)
 
@@ -38,13 +39,15 @@ def umask(request):
 
 @pytest.fixture(scope="module")
 def signed_off(tmp_path_factory) -> Path:
-    """A ledger with alice's day counted and signed off by sam (so every report has rows)."""
+    """A ledger with alice's day counted and signed off by sam (so every report has rows), and a pay run
+    sam scheduled and closed (PR-0001)."""
     path = tmp_path_factory.mktemp("private") / "ledger.db"
     book = cheap_book(path)
     book.ledger.open_session(book.alice, 5000)
     book.ledger.record_receipt(book.alice, amount_pence=1250, method="cash", code="INC1", payer="J Smith")
     book.ledger.declare_count(book.alice, denominations={5000: 1, 1000: 1, 200: 1, 50: 1}, cheques_counted=0)
     book.ledger.sign_off(book.sam, officer="alice", business_date=TODAY)
+    assert closed_run(book.ledger, "sam", ("supervisor",)) == "PR-0001"
     book.ledger.close()
     return path
 
@@ -53,15 +56,18 @@ def run(*argv: str) -> None:
     assert cli.main(list(argv)) == cli.EXIT_OK
 
 
+#: Each command that writes a file, ending in the option that names the file.
 OUTPUTS = {
-    "export-hledger": ("export", "--format", "hledger"),
-    "export-csv": ("export", "--format", "csv"),
-    "export-jsonl": ("export", "--format", "jsonl"),
-    "report-table": ("report", "daily", "--date", TODAY),
-    "report-csv": ("report", "reconciliation", "--date", TODAY, "--format", "csv"),
-    "report-json": ("report", "limits", "--date", TODAY, "--format", "json"),
-    "report-pdf": ("report", "daily", "--date", TODAY, "--format", "pdf"),
-    "slip-pdf": ("report", "slip", "--officer", "alice", "--date", TODAY, "--format", "pdf"),
+    "export-hledger": ("export", "--format", "hledger", "--output"),
+    "export-csv": ("export", "--format", "csv", "--output"),
+    "export-jsonl": ("export", "--format", "jsonl", "--output"),
+    "report-table": ("report", "daily", "--date", TODAY, "--output"),
+    "report-csv": ("report", "reconciliation", "--date", TODAY, "--format", "csv", "--output"),
+    "report-json": ("report", "limits", "--date", TODAY, "--format", "json", "--output"),
+    "report-pdf": ("report", "daily", "--date", TODAY, "--format", "pdf", "--output"),
+    "slip-pdf": ("report", "slip", "--officer", "alice", "--date", TODAY, "--format", "pdf", "--output"),
+    "payrun-pdf": ("report", "payrun", "PR-0001", "--format", "pdf", "--output"),
+    "payrun-export": ("payrun", "export", "PR-0001", "--out"),
 }
 
 
@@ -69,7 +75,7 @@ OUTPUTS = {
 def test_exports_and_reports_written_to_a_file_are_private_whatever_the_umask(signed_off, tmp_path, umask, output,
                                                                               capsys):
     target = tmp_path / f"{output}.out"
-    run("--db", str(signed_off), *OUTPUTS[output], "--output", str(target))
+    run("--db", str(signed_off), *OUTPUTS[output], str(target))
     assert target.stat().st_size > 0 and mode(target) == 0o640, oct(mode(target))
     assert sorted(path.name for path in tmp_path.iterdir()) == [target.name], "no .partial is left behind"
 

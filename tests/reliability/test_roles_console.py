@@ -9,7 +9,7 @@ to them, on real ledger files with users whose roles come from the ledger:
   the act needs exists, succeeds for the allowed roles only; an actor object claiming roles the
   ledger does not give is refused everything; and `Desk.act` calls nothing but those acts;
 * the command line: every command taking `--as` by every role, through `cashdesk`'s own `main`
-  (in-process, so 126 cells take seconds): exit 0 for the allowed, else exit 3 and one line
+  (in-process, so two hundred cells take seconds): exit 0 for the allowed, else exit 3 and one line
   `refused: role_required: …`, the head unchanged.
 
 Pilot checks that one desk's keys and palette never reach another desk's acts are in
@@ -40,7 +40,18 @@ from screens.officer import OfficerHome
 from screens.supervisor import SupervisorHome
 
 from reliability_support import REPO_ROOT, head
-from roles_support import ACTS, ALLOWED, NEW_DEBT, ROLE_PIN, ROLES, SEVERAL, prepare, roles_template, user_of
+from roles_support import (
+    ACTS,
+    ALLOWED,
+    NEW_DEBT,
+    ROLE_PIN,
+    ROLES,
+    SEVERAL,
+    prepare,
+    roles_template,
+    run_dates,
+    user_of,
+)
 
 DESKS = {"officer": OfficerHome, "supervisor": SupervisorHome, "auditor": AuditorHome, "admin": AdminHome}
 
@@ -163,7 +174,34 @@ COMMANDS = {
                          []),
     "debtors import": ("import_debts", lambda c, f: ["debtors", "import", str(f / "debts.csv")], []),
     "counts": ("days_waiting", lambda c, f: ["counts"], []),
+    "payee add": ("add_payee", lambda c, f: ["payee", "add", "PRV9", "--name", "New Care Ltd", "--kind", "provider",
+                                             "--creditor", "C0999"], []),
+    "payee retire": ("retire_payee", lambda c, f: ["payee", "retire", "PRV1", "--reason", "Closed down"], []),
+    "rates set": ("set_rates", lambda c, f: ["rates", "set", "--from", "2026-12-01", "--weekly",
+                                             "0-2=189.00,3-4=196.00,5-10=216.00,11-15=247.00,16-17=288.00"], []),
+    "invoice": ("key_invoice", lambda c, f: ["invoice", "--payee", "PRV1", "--number", "INV-1", "--date",
+                                             "2026-11-20", "--amount", "120", "--code", "EXP1", "--description",
+                                             "Respite care"], []),
+    "payment": ("key_payment", lambda c, f: ["payment", "--payee", "CAR1", "--amount", "50", "--code", "EXP1",
+                                             "--reason", "Birthday allowance"], []),
+    "package start": ("start_package", lambda c, f: ["package", "start", "--payee", "CAR1", "--case", "CASE-2",
+                                                     "--dob", "2016-12-01", "--from", "2026-11-02", "--reward", "100",
+                                                     "--code", "FOST"], []),
+    "package change": ("change_package", lambda item, f: ["package", "change", item, "--from", "2026-11-16",
+                                                          "--reward", "120", "--reason", "Reviewed"], []),
+    "package end": ("end_package", lambda item, f: ["package", "end", item, "--on", "2026-11-30", "--reason",
+                                                    "Moved on"], []),
+    "authorise": ("authorise_item", lambda item, f: ["authorise", item], []),
+    "reject": ("reject_item", lambda item, f: ["reject", item, "--reason", "Wrong payee"], []),
+    "payrun schedule": ("schedule_payrun", lambda now, f: scheduling(run_dates(now)), []),
+    "payrun close": ("close_payrun", lambda run, f: ["payrun", "close", run, "--reason", "Checked"], []),
+    "payrun paid": ("mark_paid", lambda run, f: ["payrun", "paid", run, "--on", "2026-11-24"], []),
 }
+
+
+def scheduling(dates: dict) -> list[str]:
+    return ["payrun", "schedule", "--pay-date", dates["pay_date"], "--cutoff", dates["cutoff"], "--period-end",
+            dates["period_end"]]
 #: `counts` reads the sign-off queue, with its expected figures: a supervisor's view.
 CLI_ALLOWED = {**ALLOWED, "days_waiting": {"supervisor"}}
 

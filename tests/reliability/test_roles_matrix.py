@@ -29,7 +29,7 @@ from ledger.refusals import Outcome, Refused
 from ledger.service import Actor
 
 from reliability_support import cashdesk, head, raw
-from roles_support import ACTS, ALLOWED, ROLES, prepare, roles_template, user_of
+from roles_support import ACTS, ALLOWED, ROLES, prepare, roles_template, user_of, writes_of_the_service_layer
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> Path:
@@ -37,12 +37,9 @@ def template(tmp_path_factory) -> Path:
 
 
 def test_the_matrix_covers_every_write_operation_of_the_service_layer():
-    writes = {"open_session", "record_receipt", "collect_debt", "record_payout", "issue_warrant", "spoil_warrant",
-              "reverse", "declare_count", "sign_off", "request_recount", "bank", "add_user", "change_roles",
-              "deactivate_user", "unlock_user", "add_code", "retire_code", "set_setting", "receive_warrants",
-              "import_debts"}
+    writes = writes_of_the_service_layer()
+    assert {"record_receipt", "sign_off", "add_user", "key_invoice", "close_payrun"} <= writes, "control: found"
     assert set(ACTS) == set(ALLOWED) == writes
-    assert all(callable(getattr(Ledger, name)) for name in writes)
 
 
 @pytest.mark.parametrize("role", ROLES)
