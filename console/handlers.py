@@ -240,7 +240,7 @@ def simulate(args) -> int:
 def serve(args) -> int:
     from console.run import serve_console
 
-    return serve_console(args.db, args.host, args.port, args.public)
+    return serve_console(args.db, args.host, args.port, args.public, args.public_url)
 
 
 def report(args) -> int:

@@ -50,6 +50,24 @@ def _ascii_whole_number(text: str, lowest: int, words: str) -> int:
     return int(text)
 
 
+def port_number(text: str) -> int:
+    number = positive_int(text)
+    if number > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (1 to 65535)")
+    return number
+
+
+def web_address(text: str) -> str:
+    """An argparse type: the http(s) address browsers open, e.g. the TLS reverse proxy's."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an http:// or https:// address "
+                                         "(e.g. https://counter.example.council)")
+    return parts.geturl().rstrip("/")
+
+
 def acting_arguments(parser: argparse.ArgumentParser, authorise: bool = False) -> None:
     parser.add_argument("--as", dest="as_user", required=True, metavar="USER", help="who is acting")
     parser.add_argument("--pin-stdin", action="store_true",
@@ -251,10 +269,13 @@ def _audit_commands(sub) -> None:
     bench.add_argument("--quick", action="store_true", help="small sizes: well under a minute")
     bench.add_argument("--entries", type=positive_int, help="big-ledger entries (default 100,000; quick 3,000)")
     serve = sub.add_parser("serve", help="the console in a browser (textual-serve), on loopback by default")
-    serve.add_argument("--port", type=positive_int, default=8000)
+    serve.add_argument("--port", type=port_number, default=8000, help="listen port (default 8000)")
     serve.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1)")
     serve.add_argument("--public", action="store_true",
                        help="allow a non-loopback --host (put a TLS reverse proxy in front of it)")
+    serve.add_argument("--public-url", type=web_address, metavar="URL",
+                       help="the address browsers open, when a reverse proxy stands in front "
+                            "(e.g. https://counter.example.council)")
     sub.add_parser("rebuild", help="drop and rebuild every projection from the entries")
     backup = sub.add_parser("backup", help="an online copy that is verified")
     backup.add_argument("dest")

@@ -18,10 +18,7 @@ def run_console(db: str | None) -> int:
     return result if isinstance(result, int) else 0
 
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
-
-
-def serve_console(db: str | None, host: str, port: int, public: bool) -> int:
+def serve_console(db: str | None, host: str, port: int, public: bool, public_url: str | None = None) -> int:
     """Serve the console to browsers: each tab is its own console process with its own sign-in."""
     import shlex
     import sys
@@ -32,15 +29,69 @@ def serve_console(db: str | None, host: str, port: int, public: bool) -> int:
     path = resolve_db_path(db)
     if not path.exists():
         raise LedgerMissing(f"no ledger at {path}: create one with `cashdesk init` or `cashdesk demo --no-ui`")
-    if host not in LOOPBACK and not host.startswith("127.") and not public:
+    if not is_loopback(host) and not public:
         raise UsageError(f"cashdesk serve: {host} is not loopback; add --public (and put a TLS reverse "
                          "proxy in front of it)")
-    if host not in LOOPBACK and not host.startswith("127."):
+    address = public_url or local_url(host, port)
+    reason = cannot_listen(host, port)
+    if reason:
+        raise UsageError(f"cashdesk serve: cannot listen on {host} port {port}: {reason}")
+    if not is_loopback(host):
         print("warning: serving beyond this machine: the page must sit behind a TLS reverse proxy "
-              "(see README)", file=sys.stderr)
+              "(https), given as --public-url (see README)", file=sys.stderr, flush=True)
     from textual_serve.server import Server
 
     command = shlex.join([sys.executable, "-m", "console.cli", "--db", str(path.resolve())])
-    print(f"cashdesk console for {path} at http://{host}:{port}/  (ctrl+c stops the server)")
-    Server(command, host=host, port=port, title="cashdesk").serve()
+    _name_the_terminal(port)
+    print(f"cashdesk console for {path}\nopen {address}/ in a browser (each tab is its own console; "
+          "ctrl+c stops the server)", flush=True)
+    try:
+        Server(command, host=host, port=port, title="cashdesk", public_url=address).serve()
+    except OSError as error:
+        raise UsageError(f"cashdesk serve: cannot listen on {host} port {port}: {error.strerror or error}") from None
     return 0
+
+
+def is_loopback(host: str) -> bool:
+    """Only this machine can reach the address: localhost, 127.0.0.0/8 or ::1."""
+    import ipaddress
+
+    if host.casefold() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # any other name may resolve beyond this machine
+        return False
+
+
+def local_url(host: str, port: int) -> str:
+    """The address a browser opens when no proxy stands in front: IPv6 in brackets, and this
+    machine's name for a wildcard address (0.0.0.0 or ::), which no browser can open."""
+    import socket
+
+    if host in ("", "0.0.0.0", "::"):
+        host = socket.gethostname()
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def cannot_listen(host: str, port: int) -> str | None:
+    """Why the server could not listen there (a port in use, an address not on this machine), or None."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+            probe.bind((host, port))
+        return None
+    except OSError as error:
+        return error.strerror or str(error)
+
+
+def _name_the_terminal(port: int) -> None:
+    """Entries made in a browser tab name this host and `web`, not a tty (tabs inherit the variable)."""
+    import os
+    import socket
+
+    os.environ.setdefault("CASHDESK_TERMINAL", f"{socket.gethostname()}:web{port}")
