@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import DataTable
 
 KIND_NAMES = {"invoice": "Invoice", "payment": "Payment", "package": "Package", "change": "Change"}
@@ -66,6 +67,11 @@ def row_left(queue, row: dict, now: datetime) -> tuple[str, str]:
 class QueueTable(DataTable):
     """Rows keyed by item; `show` touches only what changed (a refresh after one authorisation removes
     one row and appends one), so updating the queue costs the change, not the queue."""
+
+    BINDINGS = [
+        Binding("home", "scroll_top", "First", id="queue.first", show=False, tooltip="The first item"),
+        Binding("end", "scroll_bottom", "Last", id="queue.last", show=False, tooltip="The last item held"),
+    ]
 
     def __init__(self, columns: tuple[tuple[str, int], ...], **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)

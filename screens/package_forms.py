@@ -143,6 +143,8 @@ class PackageForm(PolicyForm):
         super().__init__(actor, codes)
         self.package: dict | None = None
         self.matches: dict[str, dict] = {}
+        self.asked_packages: str | None = None
+        self.choose_on_answer = False
 
     def package_field(self) -> ComposeResult:
         yield from self.field("Package", Input(id="package", placeholder="package, case or carer", max_length=40,
@@ -168,19 +170,37 @@ class PackageForm(PolicyForm):
             return
         matches = self.query_one("#package-matches", OptionList)
         matches.clear_options()
+        self.asked_packages = self.value("#package")
         self.matches = {row["package"]: row for row in answer}
         money = self.app.money
         matches.add_options([Option(Content(package_line(row, money)), id=row["package"]) for row in answer])
         if answer:
             matches.highlighted = 0
+        if self.choose_on_answer:
+            self.pick_from_matches()
 
     @on(Input.Submitted, "#package")
     def _to_matches(self) -> None:
-        matches = self.query_one("#package-matches", OptionList)
-        if matches.option_count == 1:
-            self.choose(matches.get_option_at_index(0).id)
-        elif matches.option_count:
-            matches.focus()
+        """Enter takes the one match (or the package named exactly). Typed faster than the look-up, it moves
+        on to the next field at once and takes the look-up's answer when it comes (several: the list)."""
+        if self.asked_packages != self.value("#package"):
+            self.choose_on_answer = True
+            self.focus_after("#package-matches")
+            return
+        self.pick_from_matches()
+
+    def pick_from_matches(self) -> None:
+        self.choose_on_answer = False
+        typed = self.value("#package").casefold()
+        exact = [key for key in self.matches if key.casefold() == typed]
+        if exact or len(self.matches) == 1:
+            self.choose(exact[0] if exact else next(iter(self.matches)))
+        elif self.matches:
+            self.say("Several packages match: pick one from the list (enter).")
+            self.query_one("#package-matches", OptionList).focus()
+        else:
+            self.say(f"No package matches {self.value('#package')!r}.", error=True)
+            self.query_one("#package", Input).focus()
 
     @on(OptionList.OptionSelected, "#package-matches")
     def _picked(self, event: OptionList.OptionSelected) -> None:
