@@ -137,11 +137,9 @@ class FinanceForm(LedgerForm):
         return self.payee["payee"] if self.payee else self.value("#payee")
 
     # -- common fields -----------------------------------------------------------------------
-    def code_field(self, prefer: str = "") -> ComposeResult:
+    def code_field(self) -> ComposeResult:
         options = [(f"{row['code']} — {row['name']}", row["code"]) for row in self.codes]
-        chosen = prefer if any(row["code"] == prefer for row in self.codes) else Select.NULL
-        yield from self.field("Cost code", Select(options, id="code", prompt="Choose a cost code", value=chosen,
-                                                  compact=True))
+        yield from self.field("Cost code", Select(options, id="code", prompt="Choose a cost code", compact=True))
 
     def code(self) -> str | None:
         value = self.query_one("#code", Select).value
@@ -245,7 +243,8 @@ class InvoiceForm(FinanceForm):
         earlier, money = found["earlier"], self.app.money
         self.preview(f"Possible duplicate of {found['item']} ({found['rule']}): {earlier['payee']} "
                      f"{earlier['reference']} of {earlier['invoice_date']}, {money(earlier['amount_pence'])}, "
-                     f"keyed by {earlier['keyed_by']}, {earlier['state']}. If it is not, say why below.", warn=True)
+                     f"keyed by {earlier['keyed_by']}, {earlier['state']}. If it is not one, say why on the line "
+                     "'Not a dup. as'.", warn=True)
         reason_row.remove_class("-hidden")
 
     def refused(self, outcome: str, text: str) -> None:

@@ -16,8 +16,6 @@ from ledger.service import Actor
 from screens.finance_forms import FinanceForm, typed_date
 from screens.finance_queue import day_words
 
-PACKAGE_CODE = "FOST"
-
 
 def ordinal(number: int) -> str:
     suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
@@ -102,7 +100,7 @@ class PackageStartForm(PolicyForm):
         yield from self.field("Ends", Input(id="end", placeholder="optional: the last day paid", max_length=10,
                                             compact=True))
         yield from self.field("Reward £/wk", Input(id="reward", placeholder="100.00", max_length=12, compact=True))
-        yield from self.code_field(prefer=PACKAGE_CODE)
+        yield from self.code_field()
 
     def terms(self) -> allowance.Package | None:
         dob, start = typed_date(self.value("#dob")), typed_date(self.value("#start"))

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from console_support import make_app
-from finance_console_support import add_finance
 from ledger.demo import build_demo
 
 
@@ -34,22 +33,5 @@ def demo_db(demo_template: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def app(demo_db: Path) -> CashdeskApp:
     return make_app(demo_db)
-
-
-@pytest.fixture(scope="session")
-def finance_template(demo_template: Path, tmp_path_factory) -> Path:
-    """The demo ledger with the finance desk's people, payees, runs and items waiting (built once)."""
-    path = tmp_path_factory.mktemp("finance") / "finance.db"
-    path.write_bytes(demo_template.read_bytes())
-    add_finance(path)
-    return path
-
-
-@pytest.fixture
-def finance_db(finance_template: Path, tmp_path: Path) -> Path:
-    """A private copy of the finance ledger for one test."""
-    target = tmp_path / "ledger.db"
-    target.write_bytes(finance_template.read_bytes())
-    return target
 
 
