@@ -306,7 +306,7 @@ class PackageEndForm(PackageForm):
             self.preview(f"{row['package']} is paid to {row['paid_to']}: ending it on {self.asking('end')[1]} "
                          f"overpays {answer['days']} day{'s' * (answer['days'] != 1)}, "
                          f"{money(answer['overpaid_pence'])}. That becomes debt OP-{row['package']}, taken from "
-                         f"{row['payee']}'s next run (never below nothing); the rest can be paid at the counter.",
+                         f"{row['payee']}'s next run (never below zero); the rest can be paid at the counter.",
                          warn=True)
         else:
             paid = f"paid to {row['paid_to']}" if row["paid_to"] else "not paid yet"

@@ -20,7 +20,7 @@ from screens.payrun_acts import RunActs
 if TYPE_CHECKING:
     from ledger.payplan import RunPlan
 
-LINE_COLUMNS = (("Item", 8), ("Kind", 8), ("Payee", 6), ("Reference", 10), ("Days", 13), ("Amount", 11))
+LINE_COLUMNS = (("Item", 8), ("Kind", 8), ("Payee", 8), ("Reference", 12), ("Days", 13), ("Amount", 11))
 
 
 class PlanLoaded(Message):

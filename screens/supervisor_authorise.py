@@ -53,10 +53,10 @@ def detail_lines(detail: dict, supervisor: str, money) -> list[str]:
     row, keyed = detail["row"], detail["keyed"]
     cost, limit = detail["cost_pence"], detail["limit_pence"]
     lines = [what_was_keyed(row, keyed, detail.get("package"), money)]
-    against = (f"within it ({money(limit - cost)} to spare)" if cost <= limit
+    against = (f"within it ({money(limit - cost)} spare)" if cost <= limit
                else f"OVER it by {money(cost - limit)}: a supervisor with a higher limit must authorise it")
-    measure = " (first 52 weeks)" if row["kind"] in ("package", "change") else ""
-    lines.append(f"{money(cost)}{measure} against your limit of {money(limit)}: {against}.")
+    measure = " (52 weeks)" if row["kind"] in ("package", "change") else ""
+    lines.append(f"{money(cost)}{measure} against your limit {money(limit)}: {against}.")
     hands = ", ".join(detail["hands"])
     yours = " — you, so another supervisor must authorise it" if supervisor in detail["hands"] else ""
     lines.append(f"Keyed by {row['keyed_by']}; everyone who keyed, changed or ended it: {hands}{yours}.")

@@ -38,7 +38,7 @@ async def test_authorise_the_item_under_the_cursor(app, demo_db):
             "3 waiting · your limit £50,000.00 · next cut-off PR-0002 Tue 24 Nov 17:00")
         assert text_of(app, "#auth-detail").splitlines() == [
             "INV-0003: invoice BR-1201 of 2026-11-20 from PRV-201, RESPITE, Respite weekend, CH-3021",
-            "£410.00 against your limit of £50,000.00: within it (£49,590.00 to spare).",
+            "£410.00 against your limit £50,000.00: within it (£49,590.00 spare).",
             "Keyed by fay; everyone who keyed, changed or ended it: fay.", "Exceptions: 0 (none)"]
         await pilot.press("a")
         await settle(pilot)
