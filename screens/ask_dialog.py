@@ -36,7 +36,8 @@ class AskDialog(ModalScreen[str | None]):
             if self.answer_note:
                 yield Static(self.answer_note, id="ask-note", markup=False)
             yield Label(self.answer_label)
-            yield Input(self.answer_value, id="answer", placeholder=self.answer_placeholder, max_length=self.answer_max_length)
+            yield Input(self.answer_value, id="answer", placeholder=self.answer_placeholder,
+                        max_length=self.answer_max_length)
             yield Static("enter to go on, escape to cancel", id="ask-message", classes="dialog-hint", markup=False)
         yield Footer()
 

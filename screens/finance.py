@@ -14,32 +14,33 @@ from textual.widgets import Footer, Header, Static
 from ledger.service import Actor, Posted
 from screens.finance_queue import (
     KIND_NAMES,
-    QueueTable,
-    cell,
+    CellCache,
+    QueueLoaded,
     countdown_words,
     cutoff_words,
     day_words,
     row_left,
     seconds_left,
 )
+from screens.widgets.line import Line
+from screens.widgets.row_list import RowList
 
 if TYPE_CHECKING:  # the read model's shape; the screen never reads the store
     from ledger.finance_views import WorkQueue
 
 #: The queue at 80 columns: (label, width); each cell is padded one column either side.
-COLUMNS = (("Item", 8), ("What", 7), ("Payee", 17), ("Amount", 11), ("By", 6), ("Run", 7), ("Left", 7))
+COLUMNS = (("Item", 8, False), ("What", 7, False), ("Payee", 17, False), ("Amount", 11, True), ("By", 6, False),
+           ("Run", 7, False), ("Left", 7, True))
 #: A countdown this close (seconds) is shown as a warning.
 NEAR_SECONDS = 3_600
 
 
-class QueueLoaded(Message):
-    """The work queue was read (or the ledger could not be read: `problem`)."""
+class CodesLoaded(Message):
+    """The active cost codes, for the keying forms."""
 
-    def __init__(self, queue: WorkQueue | None, codes: list[dict], problem: str = "") -> None:
+    def __init__(self, codes: list[dict]) -> None:
         super().__init__()
-        self.queue = queue
         self.codes = codes
-        self.problem = problem
 
 
 def countdown_line(queue: WorkQueue | None, now) -> tuple[str, int | None]:
@@ -77,19 +78,21 @@ class FinanceHome(Screen):
         self.codes: list[dict] = []
         self.rows: dict[str, dict] = {}
         self.shown_minute: int | None = None
+        self.cells = CellCache(self.row_cells)
         self.reloaded_for = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Reading the queue…", id="cutoff-countdown", markup=False)
+        yield Line("Reading the queue…", id="cutoff-countdown")
         yield Static("", id="finance-message", markup=False)
-        yield Static("Waiting for authorisation", id="queue-title", classes="section-title", markup=False)
-        yield QueueTable(COLUMNS, id="work-queue")
-        yield Static("", id="queue-detail", markup=False)
+        yield Line("Waiting for authorisation", id="queue-title", classes="section-title")
+        yield RowList(COLUMNS, id="work-queue")
+        yield Line("", id="queue-detail")
         yield Footer()
 
     def on_mount(self) -> None:
         self.set_interval(1, self.tick)
+        self.load_codes()
         self.load()
 
     def action_refresh(self) -> None:
@@ -97,46 +100,54 @@ class FinanceHome(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="ledger")
     def load(self) -> None:
+        """The queue alone: one LIMITed read, so that a refresh costs the same at any size of the desk."""
         try:
             queue = self.app.desk.work_queue()
-            codes = self.app.desk.codes("cost")
         except Exception as error:
-            self.post_message(QueueLoaded(None, [], f"The queue cannot be read: {error}"))
+            self.post_message(QueueLoaded(None, f"The queue cannot be read: {error}"))
             return
-        self.post_message(QueueLoaded(queue, codes))
+        self.post_message(QueueLoaded(queue))
+
+    @work(thread=True, exit_on_error=False, group="codes")
+    def load_codes(self) -> None:
+        """The cost codes for the forms, once: they change only at the admin's desk."""
+        try:
+            self.post_message(CodesLoaded(self.app.desk.codes("cost")))
+        except Exception as error:
+            self.post_message(QueueLoaded(None, f"The cost codes cannot be read: {error}"))
+
+    def on_codes_loaded(self, message: CodesLoaded) -> None:
+        self.codes = message.codes
 
     def on_queue_loaded(self, message: QueueLoaded) -> None:
         if message.queue is None:
             self.say(message.problem, error=True)
             return
-        self.queue, self.codes = message.queue, message.codes
+        self.queue = message.queue
         self.rows = {row["item"]: row for row in message.queue.rows}
         self.show_queue()
         self.tick()
 
     # -- showing -----------------------------------------------------------------------------
     def show_queue(self) -> None:
-        queue, money, now = self.queue, self.app.money, self.app.desk.clock()
-        lines = []
-        for row in queue.rows:
-            run, left = row_left(queue, row, now)
-            lines.append((row["item"], (
-                cell(row["item"]), cell(KIND_NAMES.get(row["kind"], row["kind"])),
-                cell(f"{row['payee']} {row['payee_name']}"[:17]), cell(money(row["cost_pence"]), right=True),
-                cell(row["keyed_by"]), cell(run), cell(left, right=True))))
-        self.query_one(QueueTable).show(lines)
+        queue, now = self.queue, self.app.desk.clock()
+        self.query_one(RowList).show(self.cells.rows(queue.rows, lambda row: row_left(queue, row, now)))
         run = queue.run
         self.shown_minute = None if run is None else seconds_left(now, run["cutoff_utc"]) // 60
         shown = f" (the {len(queue.rows)} keyed first shown)" if queue.waiting > len(queue.rows) else ""
-        self.query_one("#queue-title", Static).update(
+        self.query_one("#queue-title", Line).show(
             f"Waiting for authorisation, by deadline: {queue.waiting} item{'s' * (queue.waiting != 1)}{shown}")
         self.show_detail()
+
+    def row_cells(self, row: dict, run: str, left: str) -> tuple[str, ...]:
+        return (row["item"], KIND_NAMES.get(row["kind"], row["kind"]), f"{row['payee']} {row['payee_name']}",
+                self.app.money(row["cost_pence"]), row["keyed_by"], run, left)
 
     def tick(self) -> None:
         """Each second: the countdown (no reading); each minute the rows' time left; a passed cut-off reloads."""
         line, left = countdown_line(self.queue, self.app.desk.clock())
-        countdown = self.query_one("#cutoff-countdown", Static)
-        countdown.update(line)
+        countdown = self.query_one("#cutoff-countdown", Line)
+        countdown.show(line)
         countdown.set_class(left is not None and 0 < left <= NEAR_SECONDS, "-near-cutoff")
         countdown.set_class(left is not None and left <= 0, "-passed-cutoff")
         minute = None if left is None else left // 60
@@ -147,14 +158,14 @@ class FinanceHome(Screen):
             self.load()
 
     def show_detail(self) -> None:
-        key = self.query_one(QueueTable).key_under_cursor()
+        key = self.query_one(RowList).key_under_cursor()
         row = self.rows.get(key or "")
         text = "" if row is None else (
             f"{row['item']}: {row['payee_name'] or row['payee']} · {row['reference']} · keyed by {row['keyed_by']}"
             + "".join(f" · {flag}" for flag in row["flags"]))
-        self.query_one("#queue-detail", Static).update(text)
+        self.query_one("#queue-detail", Line).show(text)
 
-    def on_data_table_row_highlighted(self) -> None:
+    def on_row_list_highlighted(self) -> None:
         self.show_detail()
 
     def say(self, text: str, error: bool = False) -> None:

@@ -1,14 +1,25 @@
-"""The work queue as both finance desks show it: a table updated row by row, and the time left to a cut-off."""
+"""The work queue's words on both finance desks: what a row is, the run it must meet and the time left."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from rich.text import Text
-from textual.binding import Binding
-from textual.widgets import DataTable
+from textual.message import Message
+
+if TYPE_CHECKING:  # the read model's shape; the screens never read the store
+    from ledger.finance_views import WorkQueue
 
 KIND_NAMES = {"invoice": "Invoice", "payment": "Payment", "package": "Package", "change": "Change"}
+
+
+class QueueLoaded(Message):
+    """The work queue was read (or the ledger could not be read: `problem`)."""
+
+    def __init__(self, queue: WorkQueue | None, problem: str = "") -> None:
+        super().__init__()
+        self.queue = queue
+        self.problem = problem
 
 
 def utc_moment(text: str) -> datetime:
@@ -64,62 +75,21 @@ def row_left(queue, row: dict, now: datetime) -> tuple[str, str]:
     return queue.run["run"], left_words(seconds_left(now, queue.run["cutoff_utc"]))
 
 
-class QueueTable(DataTable):
-    """Rows keyed by item; `show` touches only what changed (a refresh after one authorisation removes
-    one row and appends one), so updating the queue costs the change, not the queue."""
+class CellCache:
+    """A queue row's cells, made once per version of the row: formatting its money (babel, some 50 µs a
+    figure) costs more than everything else a refresh does, so a refresh formats only the rows that changed."""
 
-    BINDINGS = [
-        Binding("home", "scroll_top", "First", id="queue.first", show=False, tooltip="The first item"),
-        Binding("end", "scroll_bottom", "Last", id="queue.last", show=False, tooltip="The last item held"),
-    ]
+    def __init__(self, make) -> None:
+        self.make = make
+        self.made: dict[str, tuple[dict, tuple, tuple[str, ...]]] = {}
 
-    def __init__(self, columns: tuple[tuple[str, int], ...], **kwargs) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
-        self.column_spec = columns
-        self.shown: dict[str, tuple] = {}
-        self.row_operations = 0
-
-    def on_mount(self) -> None:
-        for label, width in self.column_spec:
-            self.add_column(label, width=width, key=label.lower())
-
-    def show(self, rows: list[tuple[str, tuple]]) -> None:
-        """Make the table hold exactly `rows` (key, cells), in that order, with the fewest row operations."""
-        wanted = dict(rows)
-        for key in [key for key in self.shown if key not in wanted]:
-            self.remove_row(key)
-            del self.shown[key]
-            self.row_operations += 1
-        keys = [label.lower() for label, _ in self.column_spec]
-        for key, cells in rows:
-            before = self.shown.get(key)
-            if before is None:
-                self.add_row(*cells, key=key)
-                self.row_operations += 1
-            elif before != cells:
-                for column, old, new in zip(keys, before, cells):
-                    if old != new:
-                        self.update_cell(key, column, new)
-                self.row_operations += 1
-            self.shown[key] = cells
-        if list(self.shown) != [key for key, _ in rows]:
-            self._rebuild(rows)
-
-    def _rebuild(self, rows: list[tuple[str, tuple]]) -> None:
-        """A new row belongs before the old ones (the order moved): lay the table out again."""
-        self.clear()
-        self.shown = {}
-        for key, cells in rows:
-            self.add_row(*cells, key=key)
-            self.shown[key] = cells
-        self.row_operations += len(rows)
-
-    def key_under_cursor(self) -> str | None:
-        if not self.row_count or self.cursor_row < 0:
-            return None
-        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-
-
-def cell(text: str, right: bool = False) -> Text:
-    """A cell that shows text as typed (no markup), right-aligned for money."""
-    return Text(text, justify="right" if right else "left")
+    def rows(self, rows: list[dict], extra) -> list[tuple[str, tuple[str, ...]]]:
+        """(item, cells) for each row; `extra(row)` is what else a row's cells depend on (its time left …)."""
+        made, fresh = self.made, {}
+        for row in rows:
+            more, held = extra(row), made.get(row["item"])
+            if held is None or held[0] != row or held[1] != more:
+                held = (row, more, self.make(row, *more))
+            fresh[row["item"]] = held
+        self.made = fresh
+        return [(item, held[2]) for item, held in fresh.items()]

@@ -9,8 +9,8 @@ from textual import work
 from textual.message import Message
 
 from ledger.service import Posted
+from screens.acts import ActsOnce
 from screens.ask_dialog import AskDialog
-from screens.messages import EntryAppended, EntryRefused, post_outcome
 
 
 class RunExported(Message):
@@ -25,6 +25,7 @@ class RunExported(Message):
 
 
 def valid_day(text: str) -> str:
+    """"" for a date typed YYYY-MM-DD, else what to do about it."""
     try:
         date.fromisoformat(text)
     except ValueError:
@@ -44,49 +45,40 @@ def act_words(posted: Posted, money) -> str:
     return f"Marked {body['run']} paid on {body['paid_on']} at seq {seq}: {money(body['total_pence'])}."
 
 
-class RunActs:
-    """Mixed into a Screen with `actor`, `say(text, error=, ok=)` and `reload()`. One entry id per
-    (act, run), made on the first press: a second press or a retry never closes or pays twice."""
-
-    def run_acts_ready(self) -> None:
-        self.entry_ids: dict[tuple[str, str], str] = {}
-        self.posting = False
+class RunActs(ActsOnce):
+    """Mixed into a Screen with `actor`, `say(text, error=, ok=)` and `reload()`: each act once (ActsOnce)."""
 
     def ask_close(self, run: str, lines: int, total_pence: int, exceptions: int) -> None:
         note = (f"{lines} line{'s' * (lines != 1)}, {self.app.money(total_pence)}. A closed run is final. "
                 + (f"It has {exceptions} exception{'s' * (exceptions != 1)}: say why they are accepted."
                    if exceptions else "No exceptions: a reason is optional."))
+
+        def answered(reason: str | None) -> None:
+            if reason is not None:  # "" closes without a reason
+                self.act_on("close_payrun", run, reason=reason or None)
+
         self.app.push_screen(AskDialog(f"Close {run} for good", "Reason", note=note, required=exceptions > 0,
-                                       placeholder="recorded with the run"),
-                             lambda reason: None if reason is None else self._act(
-                                 "close_payrun", run, reason=reason or None))
+                                       placeholder="recorded with the run"), answered)
 
     def ask_paid(self, run: str) -> None:
+        def answered(paid_on: str | None) -> None:
+            if paid_on is not None:
+                self.act_on("mark_paid", run, paid_on=paid_on)
+
         self.app.push_screen(AskDialog(f"Mark {run} paid", "Paid on", value=self.app.desk.today(),
                                        note="The finance system (or the bank statement) confirms the payment.",
-                                       check=valid_day, max_length=10),
-                             lambda paid_on: None if paid_on is None else self._act(
-                                 "mark_paid", run, paid_on=paid_on))
+                                       check=valid_day, max_length=10), answered)
 
     def ask_export(self, run: str, expected_sha256: str | None) -> None:
         note = ("The file the finance system reads (CSV, with a trailer of the line count and total), readable "
                 "by owner and group only. A relative path is in the folder cashdesk was started from.")
+
+        def answered(path: str | None) -> None:
+            if path:
+                self.write_export(run, Path(path).expanduser(), expected_sha256)
+
         self.app.push_screen(AskDialog(f"Export {run}'s file", "File", value=f"{run}.csv", note=note,
-                                       max_length=400),
-                             lambda path: None if not path else self.write_export(
-                                 run, Path(path).expanduser(), expected_sha256))
-
-    def _act(self, operation: str, run: str, **fields) -> None:
-        if self.posting:
-            return
-        entry_id = self.entry_ids.setdefault((operation, run), self.app.desk.new_entry_id())
-        self.posting = True
-        self.say(f"Recording {run}…")
-        self.post_act(operation, run, entry_id, fields)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="ledger")
-    def post_act(self, operation: str, run: str, entry_id: str, fields: dict) -> None:
-        post_outcome(self, lambda: self.app.desk.act(operation, self.actor, run, entry_id=entry_id, **fields))
+                                       max_length=400), answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def write_export(self, run: str, path: Path, expected_sha256: str | None) -> None:
@@ -107,13 +99,6 @@ class RunActs:
         self.say(f"Wrote {message.run} to {written['path'].resolve()}: {written['bytes']:,} bytes, sha256 "
                  f"{written['sha256'][:16]}…, {check}.", ok=same, error=not same)
 
-    def on_entry_refused(self, message: EntryRefused) -> None:
-        message.stop()
-        self.posting = False
-        self.say(f"Refused: {message.message}.", error=True)
-
-    def on_entry_appended(self, message: EntryAppended) -> None:
-        message.stop()
-        self.posting = False
-        self.say(act_words(message.posted, self.app.money), ok=True)
+    def acted(self, posted: Posted) -> None:
+        self.say(act_words(posted, self.app.money), ok=True)
         self.reload()

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from ledger.service import Actor
 from screens.finance_queue import cutoff_words, day_words
 from screens.payrun_acts import RunActs
+from screens.widgets.row_list import RowList
 
 if TYPE_CHECKING:
     from ledger.payplan import RunPlan
 
-LINE_COLUMNS = (("Item", 8), ("Kind", 8), ("Payee", 8), ("Reference", 12), ("Days", 13), ("Amount", 11))
+LINE_COLUMNS = (("Item", 8, False), ("Kind", 8, False), ("Payee", 8, False), ("Reference", 12, False),
+                ("Days", 13, False), ("Amount", 11, True))
 
 
 class PlanLoaded(Message):
@@ -63,13 +64,13 @@ class PreviewScreen(RunActs, Screen):
         self.actor = actor
         self.run_id = run
         self.plan: RunPlan | None = None
-        self.run_acts_ready()
+        self.acts_ready()
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(f"Reading {self.run_id}…", id="plan-title", markup=False)
         yield Static("", id="plan-total", classes="section-title", markup=False)
-        yield DataTable(id="plan-lines", cursor_type="row", zebra_stripes=True)
+        yield RowList(LINE_COLUMNS, id="plan-lines")
         yield Static("Exceptions", id="plan-exceptions-title", classes="section-title", markup=False)
         with VerticalScroll(id="plan-exceptions"):
             yield Static("", id="plan-exception-lines", markup=False)
@@ -77,9 +78,6 @@ class PreviewScreen(RunActs, Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#plan-lines", DataTable)
-        for label, width in LINE_COLUMNS:
-            table.add_column(label, width=width)
         self.reload()
 
     def action_refresh(self) -> None:
@@ -108,11 +106,9 @@ class PreviewScreen(RunActs, Screen):
         as_now = " (as it would close now)" if plan.run["state"] == "scheduled" else ""
         self.query_one("#plan-total", Static).update(
             f"{count} line{'s' * (count != 1)}, total {money(plan.total_pence)}{as_now}")
-        lines = self.query_one("#plan-lines", DataTable)
-        lines.clear()
-        for line in plan.lines:
-            lines.add_row(line["item"], line["kind"], line["payee"], Text(line["reference"]), days_cell(line),
-                          Text(money(line["amount_pence"]), justify="right"))
+        self.query_one(RowList).show([
+            (str(number), (line["item"], line["kind"], line["payee"], line["reference"], days_cell(line),
+                           money(line["amount_pence"]))) for number, line in enumerate(plan.lines)])
         self.query_one("#plan-exception-lines", Static).update(
             "\n".join(f"{note['item']} · {note['kind']}: {note['message']}" for note in plan.exceptions))
         exceptions = len(plan.exceptions)

@@ -46,7 +46,7 @@ class PayRunsScreen(RunActs, Screen):
         super().__init__()
         self.actor = actor
         self.runs: list[dict] = []
-        self.run_acts_ready()
+        self.acts_ready()
 
     def compose(self) -> ComposeResult:
         yield Header()

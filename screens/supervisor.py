@@ -48,7 +48,7 @@ class SupervisorHome(Screen):
                 tooltip="The finance desk's items waiting for authorisation"),
         Binding("p", "payruns", "Pay runs", id="supervisor.payruns",
                 tooltip="Schedule, preview, close, export and mark paid the pay runs"),
-        Binding("ctrl+r", "refresh", "Refresh", id="supervisor.refresh", tooltip="Read the queue again"),
+        Binding("ctrl+r", "refresh", "Refresh", id="supervisor.refresh", show=False, tooltip="Read the queue again"),
         Binding("ctrl+x", "sign_out", "Sign out", id="supervisor.sign_out", tooltip="Sign out of cashdesk"),
     ]
 

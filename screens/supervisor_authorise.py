@@ -11,24 +11,19 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from ledger.service import Actor
+from ledger.service import Actor, Posted
+from screens.acts import ActsOnce
 from screens.debounce import Debouncer
-from screens.finance_queue import KIND_NAMES, QueueTable, cell, cutoff_words, row_left
-from screens.messages import EntryAppended, EntryRefused, post_outcome
+from screens.finance_queue import KIND_NAMES, CellCache, QueueLoaded, cutoff_words, row_left
+from screens.widgets.row_list import RowList
 
 if TYPE_CHECKING:
     from ledger.finance_views import WorkQueue
 
-COLUMNS = (("Item", 8), ("What", 7), ("Payee", 16), ("Amount", 11), ("By", 6), ("Limit", 6), ("Left", 7))
+COLUMNS = (("Item", 8, False), ("What", 7, False), ("Payee", 16, False), ("Amount", 11, True), ("By", 6, False),
+           ("Limit", 6, False), ("Left", 7, True))
 #: The item under the cursor is read once the cursor rests this long (seconds, in the worker).
 DETAIL_DEBOUNCE_SECONDS = 0.1
-
-
-class AuthQueueLoaded(Message):
-    def __init__(self, queue: WorkQueue | None, problem: str = "") -> None:
-        super().__init__()
-        self.queue = queue
-        self.problem = problem
 
 
 class ItemRead(Message):
@@ -81,7 +76,7 @@ def what_was_keyed(row: dict, keyed: dict, package: dict | None, money) -> str:
             f"{row['from_date']}: {keyed.get('reason', '')}")
 
 
-class AuthorisationScreen(Screen):
+class AuthorisationScreen(ActsOnce, Screen):
     """Keys: ↑↓ move (the item's detail follows), a authorise, r reject with a reason, ctrl+r refresh, escape back."""
 
     AUTO_FOCUS = "#auth-queue"
@@ -99,15 +94,15 @@ class AuthorisationScreen(Screen):
         self.actor = actor
         self.queue: WorkQueue | None = None
         self.rows: dict[str, dict] = {}
-        self.entry_ids: dict[tuple[str, str], str] = {}
-        self.posting = False
+        self.acts_ready()
         self.debounce = Debouncer(DETAIL_DEBOUNCE_SECONDS)
+        self.cells = CellCache(self.row_cells)
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Reading the queue…", id="auth-summary", markup=False)
         yield Static("", id="auth-message", markup=False)
-        yield QueueTable(COLUMNS, id="auth-queue")
+        yield RowList(COLUMNS, id="auth-queue")
         yield Static("", id="auth-detail", markup=False)
         yield Footer()
 
@@ -122,25 +117,19 @@ class AuthorisationScreen(Screen):
         try:
             queue = self.app.desk.work_queue(supervisor=self.actor.username)
         except Exception as error:
-            self.post_message(AuthQueueLoaded(None, f"The queue cannot be read: {error}"))
+            self.post_message(QueueLoaded(None, f"The queue cannot be read: {error}"))
             return
-        self.post_message(AuthQueueLoaded(queue))
+        self.post_message(QueueLoaded(queue))
 
-    def on_auth_queue_loaded(self, message: AuthQueueLoaded) -> None:
+    def on_queue_loaded(self, message: QueueLoaded) -> None:
         if message.queue is None:
             self.say(message.problem, error=True)
             return
         queue, money, now = message.queue, self.app.money, self.app.desk.clock()
         self.queue = queue
         self.rows = {row["item"]: row for row in queue.rows}
-        lines = []
-        for row in queue.rows:
-            run, left = row_left(queue, row, now)
-            lines.append((row["item"], (
-                cell(row["item"]), cell(KIND_NAMES.get(row["kind"], row["kind"])),
-                cell(f"{row['payee']} {row['payee_name']}"[:16]), cell(money(row["cost_pence"]), right=True),
-                cell(row["keyed_by"]), cell(limit_word(row, queue.limit_pence)), cell(left, right=True))))
-        self.query_one(QueueTable).show(lines)
+        self.query_one(RowList).show(self.cells.rows(
+            queue.rows, lambda row: (limit_word(row, queue.limit_pence), row_left(queue, row, now)[1])))
         run = queue.run
         deadline = (f"next cut-off {run['run']} {cutoff_words(run['cutoff'])}" if run
                     else "no pay run open")
@@ -149,12 +138,16 @@ class AuthorisationScreen(Screen):
             f"{queue.waiting} waiting{shown} · your limit {money(queue.limit_pence)} · {deadline}")
         self.read_detail()
 
+    def row_cells(self, row: dict, limit: str, left: str) -> tuple[str, ...]:
+        return (row["item"], KIND_NAMES.get(row["kind"], row["kind"]), f"{row['payee']} {row['payee_name']}",
+                self.app.money(row["cost_pence"]), row["keyed_by"], limit, left)
+
     # -- the item under the cursor ---------------------------------------------------------------
-    def on_data_table_row_highlighted(self) -> None:
+    def on_row_list_highlighted(self) -> None:
         self.read_detail()
 
     def cursor_item(self) -> str | None:
-        return self.query_one(QueueTable).key_under_cursor()
+        return self.query_one(RowList).key_under_cursor()
 
     def read_detail(self) -> None:
         item = self.cursor_item()
@@ -187,7 +180,7 @@ class AuthorisationScreen(Screen):
     def action_authorise(self) -> None:
         item = self._item_to_decide()
         if item is not None:
-            self._decide("authorise_item", item)
+            self.act_on("authorise_item", item)
 
     def action_reject(self) -> None:
         from screens.ask_dialog import AskDialog
@@ -198,7 +191,7 @@ class AuthorisationScreen(Screen):
 
         def rejected(reason: str | None) -> None:
             if reason:
-                self._decide("reject_item", item, reason=reason)
+                self.act_on("reject_item", item, reason=reason)
 
         self.app.push_screen(AskDialog(f"Reject {item}", "Reason", placeholder="what is wrong with it",
                                        note="A rejected item is dead: it is corrected by keying it again."),
@@ -212,26 +205,8 @@ class AuthorisationScreen(Screen):
             self.say("Nothing waits for authorisation.", error=True)
         return item
 
-    def _decide(self, operation: str, item: str, **fields) -> None:
-        """One entry id per (act, item), made on the first press: a second press or a retry never posts twice."""
-        entry_id = self.entry_ids.setdefault((operation, item), self.app.desk.new_entry_id())
-        self.posting = True
-        self.say(f"Recording {item}…")
-        self.post_decision(operation, item, entry_id, fields)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="ledger")
-    def post_decision(self, operation: str, item: str, entry_id: str, fields: dict) -> None:
-        post_outcome(self, lambda: self.app.desk.act(operation, self.actor, item, entry_id=entry_id, **fields))
-
-    def on_entry_refused(self, message: EntryRefused) -> None:
-        message.stop()
-        self.posting = False
-        self.say(f"Refused: {message.message}.", error=True)
-
-    def on_entry_appended(self, message: EntryAppended) -> None:
-        message.stop()
-        self.posting = False
-        self.say(decided_words(message.posted, self.queue), ok=True)
+    def acted(self, posted: Posted) -> None:
+        self.say(decided_words(posted, self.queue), ok=True)
         self.load()
 
     def say(self, text: str, error: bool = False, ok: bool = False) -> None:
@@ -244,7 +219,7 @@ class AuthorisationScreen(Screen):
         self.dismiss()
 
 
-def decided_words(posted, queue: WorkQueue | None) -> str:
+def decided_words(posted: Posted, queue: WorkQueue | None) -> str:
     body, seq = posted.body, posted.seq
     if posted.entry.kind == "item_rejected":
         return f"Rejected {body['item']} at seq {seq}: {body['reason']}."

@@ -7,7 +7,7 @@ from finance_console_support import head_entry, state_of, text_of
 from ledger.book import Ledger
 from screens.finance import FinanceHome
 from screens.finance_forms import InvoiceForm, PayeeForm, PaymentForm
-from screens.finance_queue import QueueTable
+from screens.widgets.row_list import RowList
 
 #: The demo's cost codes in the form's list: CONTACT, FOSTER, LEAVING, RESPITE, SUNDRY, TRAVEL-CL, TRAVEL-FAM.
 FOSTER, RESPITE = ("enter", "down", "down", "enter"), ("enter", "down", "down", "down", "down", "enter")
@@ -22,10 +22,10 @@ async def test_the_home_shows_the_queue_by_deadline_and_the_countdown(app, demo_
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "fay", "666666")
         assert isinstance(app.screen, FinanceHome)
-        table = app.screen.query_one(QueueTable)
-        rows = [[str(value) for value in table.get_row_at(index)] for index in range(table.row_count)]
+        table = app.screen.query_one(RowList)
+        rows = [list(table.row_at(index)) for index in range(table.row_count)]
         assert [row[0] for row in rows] == waiting(demo_db) == ["INV-0003", "CHG-0001", "PAY-0002"]
-        assert rows[0] == ["INV-0003", "Invoice", "PRV-201 Brightwat", "£410.00", "fay", "PR-0002", "1d 07h"]
+        assert rows[0] == ["INV-0003", "Invoice", "PRV-201 Brightwater Respite Ltd", "£410.00", "fay", "PR-0002", "1d 07h"]
         assert text_of(app, "#cutoff-countdown") == (
             "Next cut-off PR-0002: Tue 24 Nov 17:00 · 1 d 07:00:00 left · pays Fri 27 Nov")
         assert text_of(app, "#queue-title") == "Waiting for authorisation, by deadline: 3 items"
@@ -71,7 +71,7 @@ async def test_an_invoice_warns_of_a_duplicate_as_typed_and_needs_a_reason(app, 
         await settle(pilot)
         assert isinstance(app.screen, FinanceHome)
         assert text_of(app, "#finance-message").startswith("INV-0004 keyed at seq")
-        assert "INV-0004" in app.screen.query_one(QueueTable).shown
+        assert "INV-0004" in app.screen.query_one(RowList).keys
     body = head_entry(demo_db).body_dict()
     assert body["item"] == "INV-0004" and body["duplicate_of"] == "INV-0001" and body["code"] == "RESPITE"
     assert body["duplicate_reason"] == "Credit note follows: checked with Brightwater"

@@ -64,7 +64,7 @@ async def test_the_preview_shows_every_line_and_exception_and_closing_waits_for_
         await settle(pilot)
         assert isinstance(app.screen, PreviewScreen)
         lines = app.screen.query_one("#plan-lines")
-        assert [str(lines.get_row_at(i)[0]) for i in range(lines.row_count)] == [line["item"] for line in plan.lines]
+        assert [lines.row_at(i)[0] for i in range(lines.row_count)] == [line["item"] for line in plan.lines]
         assert text_of(app, "#plan-total") == "2 lines, total £669.43 (as it would close now)"
         shown = text_of(app, "#plan-exception-lines").splitlines()
         assert shown == [f"{note['item']} · {note['kind']}: {note['message']}" for note in plan.exceptions]

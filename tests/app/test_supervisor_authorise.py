@@ -8,7 +8,7 @@ from console_support import SIZE, FixedClock, settle, sign_in
 from finance_console_support import ADAM, FAY, head_entry, state_of, text_of
 from ledger.book import Ledger
 from ledger.service import Actor
-from screens.finance_queue import QueueTable
+from screens.widgets.row_list import RowList
 from screens.homes import DeskChooser
 from screens.supervisor import SupervisorHome
 from screens.supervisor_authorise import AuthorisationScreen
@@ -18,7 +18,7 @@ EARLIER = FixedClock(datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc))
 
 
 def cells(app, item: str) -> list[str]:
-    return [str(value) for value in app.screen.query_one(QueueTable).get_row(item)]
+    return list(app.screen.query_one(RowList).row(item))
 
 
 async def open_queue(pilot, username: str = "sam", pin: str = "333333") -> None:
@@ -44,7 +44,7 @@ async def test_authorise_the_item_under_the_cursor(app, demo_db):
         await settle(pilot)
         assert text_of(app, "#auth-message") == (
             f"Authorised INV-0003 at seq {head_entry(demo_db).seq}: it joins PR-0002 (cut-off Tue 24 Nov 17:00).")
-        assert list(app.screen.query_one(QueueTable).shown) == ["CHG-0001", "PAY-0002"]
+        assert app.screen.query_one(RowList).keys == ["CHG-0001", "PAY-0002"]
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, SupervisorHome)
