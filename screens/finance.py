@@ -36,11 +36,12 @@ NEAR_SECONDS = 3_600
 
 
 class CodesLoaded(Message):
-    """The active cost codes, for the keying forms."""
+    """The active cost codes, for the keying forms (or the ledger could not be read: `problem`)."""
 
-    def __init__(self, codes: list[dict]) -> None:
+    def __init__(self, codes: list[dict], problem: str = "") -> None:
         super().__init__()
         self.codes = codes
+        self.problem = problem
 
 
 def countdown_line(queue: WorkQueue | None, now) -> tuple[str, int | None]:
@@ -114,10 +115,12 @@ class FinanceHome(Screen):
         try:
             self.post_message(CodesLoaded(self.app.desk.codes("cost")))
         except Exception as error:
-            self.post_message(QueueLoaded(None, f"The cost codes cannot be read: {error}"))
+            self.post_message(CodesLoaded([], f"The cost codes cannot be read: {error}"))
 
     def on_codes_loaded(self, message: CodesLoaded) -> None:
         self.codes = message.codes
+        if message.problem:
+            self.say(message.problem, error=True)
 
     def on_queue_loaded(self, message: QueueLoaded) -> None:
         if message.queue is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from textual import on
@@ -15,6 +16,10 @@ from ledger.money import AmountError, parse_amount
 from ledger.service import Actor
 from screens.finance_forms import FinanceForm, typed_date
 from screens.finance_queue import day_words
+
+
+#: A weekly reward of nothing, as typed ("0", "0.00", "£0").
+NO_FEE = re.compile(r"£?0+(\.0{1,2})?")
 
 
 def ordinal(number: int) -> str:
@@ -76,7 +81,7 @@ class PolicyForm(FinanceForm):
     def pence(self, selector: str) -> int | None:
         """A weekly fee typed (0 allowed), silently None while it is not one yet."""
         text = self.value(selector)
-        if text.strip() in ("0", "0.00"):
+        if NO_FEE.fullmatch(text):
             return 0
         try:
             return parse_amount(text)

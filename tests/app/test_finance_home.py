@@ -110,3 +110,12 @@ async def test_a_payment_is_keyed_to_a_payee_found_as_typed(app, demo_db):
     assert entry.kind == "payment_keyed"
     assert entry.body_dict() == {"item": "PAY-0003", "payee": "CAR-101", "amount_pence": 7500, "code": "FOSTER",
                                  "reason": "Festival allowance", "case_ref": "CH-3021"}
+
+
+async def test_the_palette_and_f1_offer_the_finance_keys(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "fay", "666666")
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert titles[:8] == ["Payee", "Invoice", "Payment", "Package", "Change", "End", "Refresh", "Sign out"]
+        await pilot.press("f1")
+        assert app.screen.query("HelpPanel")

@@ -34,7 +34,7 @@ async def test_removing_the_top_row_builds_only_the_lines_it_changes():
         row_list.show(rows(1, 200))  # the head went, and one more came in at the end
         await pilot.pause()
         assert screen_lines(row_list)[1] == " I-0001" + " " * 8 + "£1.00"
-        assert row_list.lines_built - built <= 2  # the new head (now under the cursor), the line come on screen
+        assert row_list.lines_built - built <= 2  # the new head (now under the cursor), the line that came on screen
         assert row_list.row_operations - operations == 2  # one row gone, one row added
         assert row_list.key_under_cursor() == "I-0001"
 
