@@ -13,12 +13,12 @@ from textual.widgets import Footer, Header, Static
 
 from ledger.service import Actor, Posted
 from screens.finance_queue import (
-    KIND_NAMES,
     CellCache,
     QueueLoaded,
     countdown_words,
     cutoff_words,
     day_words,
+    row_cells,
     row_left,
     seconds_left,
 )
@@ -79,7 +79,7 @@ class FinanceHome(Screen):
         self.codes: list[dict] = []
         self.rows: dict[str, dict] = {}
         self.shown_minute: int | None = None
-        self.cells = CellCache(self.row_cells)
+        self.cells = CellCache(lambda row, flag, left: row_cells(row, self.app.money, flag, left))
         self.reloaded_for = ""
 
     def compose(self) -> ComposeResult:
@@ -141,10 +141,6 @@ class FinanceHome(Screen):
         self.query_one("#queue-title", Line).show(
             f"Waiting for authorisation, by deadline: {queue.waiting} item{'s' * (queue.waiting != 1)}{shown}")
         self.show_detail()
-
-    def row_cells(self, row: dict, run: str, left: str) -> tuple[str, ...]:
-        return (row["item"], KIND_NAMES.get(row["kind"], row["kind"]), f"{row['payee']} {row['payee_name']}",
-                self.app.money(row["cost_pence"]), row["keyed_by"], run, left)
 
     def tick(self) -> None:
         """Each second: the countdown (no reading); each minute the rows' time left; a passed cut-off reloads."""

@@ -75,6 +75,13 @@ def row_left(queue, row: dict, now: datetime) -> tuple[str, str]:
     return queue.run["run"], left_words(seconds_left(now, queue.run["cutoff_utc"]))
 
 
+def row_cells(row: dict, money, flag: str, left: str) -> tuple[str, ...]:
+    """A queue row's cells: item, what, payee, amount, keyed by, `flag` (its run, or how it stands against
+    the supervisor's limit) and the time left."""
+    return (row["item"], KIND_NAMES.get(row["kind"], row["kind"]), f"{row['payee']} {row['payee_name']}",
+            money(row["cost_pence"]), row["keyed_by"], flag, left)
+
+
 class CellCache:
     """A queue row's cells, made once per version of the row: formatting its money (babel, some 50 µs a
     figure) costs more than everything else a refresh does, so a refresh formats only the rows that changed."""

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Static
 from ledger.service import Actor, Posted
 from screens.acts import ActsOnce
 from screens.debounce import Debouncer
-from screens.finance_queue import KIND_NAMES, CellCache, QueueLoaded, cutoff_words, row_left
+from screens.finance_queue import CellCache, QueueLoaded, cutoff_words, row_cells, row_left
 from screens.widgets.row_list import RowList
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ class AuthorisationScreen(ActsOnce, Screen):
         self.rows: dict[str, dict] = {}
         self.acts_ready()
         self.debounce = Debouncer(DETAIL_DEBOUNCE_SECONDS)
-        self.cells = CellCache(self.row_cells)
+        self.cells = CellCache(lambda row, flag, left: row_cells(row, self.app.money, flag, left))
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -137,10 +137,6 @@ class AuthorisationScreen(ActsOnce, Screen):
         self.query_one("#auth-summary", Static).update(
             f"{queue.waiting} waiting{shown} · your limit {money(queue.limit_pence)} · {deadline}")
         self.read_detail()
-
-    def row_cells(self, row: dict, limit: str, left: str) -> tuple[str, ...]:
-        return (row["item"], KIND_NAMES.get(row["kind"], row["kind"]), f"{row['payee']} {row['payee_name']}",
-                self.app.money(row["cost_pence"]), row["keyed_by"], limit, left)
 
     # -- the item under the cursor ---------------------------------------------------------------
     def on_row_list_highlighted(self) -> None:
