@@ -98,6 +98,9 @@ def invoice_check(store: SqliteStore, payee: str, invoice_no: str, amount_pence:
     if not payee or not key:
         return None
     with store.reading() as reader:
+        named = reader.payees_like(payee, 1)  # the payee as typed, in any case, is the payee
+        if named and named[0]["payee"].casefold() == payee.casefold():
+            payee = named[0]["payee"]
         earlier = reader.invoices_like(payee, key)
         found = checks.find_duplicate(payee, key, amount_pence or 0, invoice_date or NO_DATE, earlier)
         if found is None:

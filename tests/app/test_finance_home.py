@@ -91,6 +91,16 @@ async def test_a_new_number_raises_no_warning_and_the_amount_rule_does(app):
             "Possible duplicate of INV-0003 (the same payee and amount within 14 days (invoice of 2026-11-20))")
 
 
+async def test_a_payee_typed_in_lower_case_is_still_the_payee_the_rules_compare(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "fay", "666666")
+        await pilot.press("i", *"prv-201", "tab", *"BR1187")
+        await settle(pilot)
+        assert text_of(app, "#payee-found") == "Brightwater Respite Ltd · provider · creditor 500201"
+        assert text_of(app, "#form-preview").startswith(
+            "Possible duplicate of INV-0001 (the same payee and invoice number)")
+
+
 async def test_a_payment_is_keyed_to_a_payee_found_as_typed(app, demo_db):
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "fay", "666666")
