@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
+from console.finance_desk import FinanceDesk
 from ledger import audit, reports, views
 from ledger.book import Ledger
 from ledger.service import Actor, Clock, utc_now
@@ -25,7 +26,7 @@ OPERATIONS = frozenset({
 })
 
 
-class Desk:
+class Desk(FinanceDesk):
     """Every ledger call the console makes, by name, each in its own `with Ledger.open(...)`."""
 
     def __init__(self, path: Path, clock: Clock = utc_now, terminal: str | None = None,

@@ -12,9 +12,9 @@ from textual.widgets.option_list import Option
 from ledger.service import Actor
 
 #: The desks, in the order a person holding several roles is offered them.
-ROLE_ORDER = ("officer", "supervisor", "auditor", "admin")
-DESK_NAMES = {"officer": "Counter (officer)", "supervisor": "Supervisor's desk", "auditor": "Audit",
-              "admin": "Administration"}
+ROLE_ORDER = ("officer", "supervisor", "finance", "auditor", "admin")
+DESK_NAMES = {"officer": "Counter (officer)", "supervisor": "Supervisor's desk", "finance": "Finance desk",
+              "auditor": "Audit", "admin": "Administration"}
 
 
 def home_for(actor: Actor, role: str | None = None) -> Screen:
@@ -32,6 +32,10 @@ def home_for(actor: Actor, role: str | None = None) -> Screen:
         from screens.supervisor import SupervisorHome
 
         return SupervisorHome(actor)
+    if chosen == "finance":
+        from screens.finance import FinanceHome
+
+        return FinanceHome(actor)
     if chosen == "auditor":
         from screens.auditor import AuditorHome
 
@@ -70,7 +74,7 @@ class DeskChooser(Screen):
 
 
 class NoDesk(Screen):
-    """A user with no desk of their own here (e.g. finance only, before the finance desk exists)."""
+    """A user holding no role with a desk in this console (no roles at all)."""
 
     BINDINGS = [Binding("ctrl+x", "sign_out", "Sign out", id="nodesk.sign_out")]
 

@@ -35,7 +35,8 @@ def variance_words(variance_pence: int, money) -> str:
 
 
 class SupervisorHome(Screen):
-    """Keys: enter reconcile (or bank) the day under the cursor, b bank, tab the other list, ctrl+r refresh."""
+    """Keys: enter reconcile (or bank) the day under the cursor, b bank, tab the other list, a the finance
+    desk's authorisation queue, p the pay runs, ctrl+r refresh."""
 
     AUTO_FOCUS = "#days-waiting"
     BINDINGS = [
@@ -43,7 +44,11 @@ class SupervisorHome(Screen):
                 tooltip="Reconcile the waiting day under the cursor, or bank the signed-off one"),
         Binding("b", "bank", "Bank", id="supervisor.bank",
                 tooltip="Bank the takings of the signed-off day under the cursor"),
-        Binding("ctrl+r", "refresh", "Refresh", id="supervisor.refresh", tooltip="Read the queue again"),
+        Binding("a", "authorise", "Authorise", id="supervisor.authorise",
+                tooltip="The finance desk's items waiting for authorisation"),
+        Binding("p", "payruns", "Pay runs", id="supervisor.payruns",
+                tooltip="Schedule, preview, close, export and mark paid the pay runs"),
+        Binding("ctrl+r", "refresh", "Refresh", id="supervisor.refresh", show=False, tooltip="Read the queue again"),
         Binding("ctrl+x", "sign_out", "Sign out", id="supervisor.sign_out", tooltip="Sign out of cashdesk"),
     ]
 
@@ -167,6 +172,16 @@ class SupervisorHome(Screen):
         if posted is not None:
             self.say(done_words(posted, self.app.money), ok=True)
         self.load()
+
+    def action_authorise(self) -> None:
+        from screens.supervisor_authorise import AuthorisationScreen
+
+        self.app.push_screen(AuthorisationScreen(self.actor))
+
+    def action_payruns(self) -> None:
+        from screens.payruns import PayRunsScreen
+
+        self.app.push_screen(PayRunsScreen(self.actor))
 
     def action_sign_out(self) -> None:
         from screens.messages import SignOutRequested

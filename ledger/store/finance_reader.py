@@ -5,6 +5,11 @@ from __future__ import annotations
 import json
 
 
+def _contains(text: str) -> str:
+    """A LIKE pattern (with ESCAPE '\\') for "contains `text`", its wildcards taken literally."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 class FinanceReads:
     """Named queries for the finance desk; `self.conn`, `_one` and `_value` come from `Reader`."""
 
@@ -62,6 +67,47 @@ class FinanceReads:
             "SELECT * FROM items WHERE keyed_at < ? AND run IS NULL AND NOT "
             "(state = 'authorised' AND decided_at < ?) AND NOT (state = 'rejected' AND decided_at < ?) "
             "ORDER BY keyed_seq", (cutoff_utc, cutoff_utc, cutoff_utc))
+
+    # -- the work queue (the console's finance home and authorisation queue) -------------
+    def waiting_items(self, limit: int, hands_of: str = "") -> list[dict]:
+        """The first `limit` items awaiting authorisation, oldest keyed first, each with its payee's name,
+        a package's child and terms, and whether `hands_of` keyed, changed or ended it."""
+        return self._all(
+            "SELECT i.item, i.kind, i.payee, i.package, i.keyed_by, i.keyed_seq, i.keyed_at, i.amount_pence, "
+            "i.code, i.reference, i.from_date, i.reward_pence, i.duplicate_of, p.name AS payee_name, "
+            "p.active AS payee_active, EXISTS (SELECT 1 FROM item_hands h WHERE h.root = "
+            "coalesce(i.package, i.item) AND h.username = ?) AS handled "
+            "FROM items i LEFT JOIN payees p ON p.payee = i.payee "
+            "WHERE i.state = 'keyed' ORDER BY i.keyed_seq LIMIT ?", (hands_of, limit))
+
+    def waiting_totals(self) -> dict:
+        """How many items await authorisation, and the invoices' and payments' total."""
+        return self._one("SELECT count(*) AS items, coalesce(sum(amount_pence), 0) AS amount_pence "
+                         "FROM items WHERE state = 'keyed'")
+
+    def passed_open_payrun(self, now_utc: str) -> dict | None:
+        """The latest run whose cut-off has passed but which is not closed yet (its items missed it)."""
+        return self._one("SELECT * FROM payruns WHERE state = 'scheduled' AND cutoff_utc <= ? "
+                         "ORDER BY cutoff_utc DESC LIMIT 1", (now_utc,))
+
+    def payees_like(self, text: str, limit: int) -> list[dict]:
+        """Payees whose reference is `text`, then those whose reference or name contains it."""
+        pattern = _contains(text)
+        return self._all(
+            "SELECT * FROM payees WHERE payee = ? COLLATE NOCASE OR payee LIKE ? ESCAPE '\\' "
+            "OR name LIKE ? ESCAPE '\\' ORDER BY payee = ? COLLATE NOCASE DESC, active DESC, payee LIMIT ?",
+            (text, pattern, pattern, text, limit))
+
+    def packages_like(self, text: str, limit: int) -> list[dict]:
+        """Packages (not rejected) whose id, case or carer matches `text`, with the carer's name."""
+        pattern = _contains(text)
+        return self._all(
+            "SELECT p.*, i.state, i.reward_pence, i.keyed_by, i.decided_at, y.name AS payee_name FROM packages p "
+            "JOIN items i ON i.item = p.package LEFT JOIN payees y ON y.payee = p.payee "
+            "WHERE i.state != 'rejected' AND (p.package = ? COLLATE NOCASE OR p.package LIKE ? ESCAPE '\\' "
+            "OR p.case_ref LIKE ? ESCAPE '\\' OR p.payee LIKE ? ESCAPE '\\' OR y.name LIKE ? ESCAPE '\\') "
+            "ORDER BY p.package = ? COLLATE NOCASE DESC, p.package LIMIT ?",
+            (text, pattern, pattern, pattern, pattern, text, limit))
 
     # -- packages and rates --------------------------------------------------------------
     def package(self, package: str) -> dict | None:
