@@ -177,7 +177,8 @@ class Desk(LedgerCopyMachine):
                 hands[body.get("package") or body["item"]].add(entry.actor)
             elif entry.kind in ("item_authorised", "item_rejected"):
                 root = roots[body["item"]]
-                assert entry.actor not in hands[root], f"{entry.actor} decided {body['item']} but had a hand in {root}"
+                assert entry.actor not in hands[root], \
+                    f"{entry.actor} decided {body['item']} but had a hand in {'it' if root == body['item'] else root}"
 
     @invariant()
     def runs_pay_each_package_day_once_within_its_dates_and_never_below_zero(self):
@@ -231,7 +232,7 @@ class Desk(LedgerCopyMachine):
             packages = {row["package"]: row for row in reader.packages()}
             runs = {row["run"]: row for row in reader.payruns()}
             debts = {ref: reader.debtor(ref) for ref in model.debts}
-        assert set(items) == set(model.items)
+        assert set(items) == set(model.items), f"items {sorted(set(items) ^ set(model.items))} are not the model's"
         for name, item in model.items.items():
             row = items[name]
             assert (row["kind"], row["state"], row["keyed_by"], row["decided_by"], row["payee"], row["amount_pence"],

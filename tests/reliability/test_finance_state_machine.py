@@ -93,18 +93,33 @@ def _forgetful_run_days(row, period_end, run_days=packages.run_days):
     return run_days({**row, "paid_to": None}, period_end)
 
 
-@pytest.mark.parametrize("broken, invariant, found", [
-    ((payplan.packages, "run_days", _forgetful_run_days),
+def _close_and_pay_the_second_run(ledger) -> None:
+    ledger.close_payrun(ACTORS["sam"], "PR-0002", "Checked with the team")
+    ledger.mark_paid(ACTORS["sam"], "PR-0002", paid_on="2026-12-11")
+
+
+def _kit_keys_and_authorises(ledger) -> None:
+    item = ledger.key_payment(ACTORS["kit"], payee="CAR2", amount_pence=2500, code="EXP1", reason="Festival")
+    ledger.authorise_item(ACTORS["kit"], item.body["item"])
+
+
+@pytest.mark.parametrize("broken, act, invariant, found", [
+    ((payplan.packages, "run_days", _forgetful_run_days), _close_and_pay_the_second_run,
      "runs_pay_each_package_day_once_within_its_dates_and_never_below_zero", "a day twice"),
-    ((payplan, "_recoveries", _greedy_recoveries),
+    ((payplan, "_recoveries", _greedy_recoveries), _close_and_pay_the_second_run,
      "runs_pay_each_package_day_once_within_its_dates_and_never_below_zero", "below zero"),
-    ((payruns, "_paying_postings", lambda lines: ()),
+    ((payruns, "_paying_postings", lambda lines: ()), _close_and_pay_the_second_run,
      "closed_runs_never_change_and_paid_runs_net_the_creditors_to_zero", "creditors"),
-], ids=["days-paid-twice", "recovery-below-zero", "creditors-left-owed"])
-def test_negative_control_the_invariants_see_a_run_that_breaks_them(tmp_path_factory, monkeypatch, broken,
-                                                                     invariant, found):
-    """A second run closed and paid by a desk with one part broken, out of the model's sight: the
-    invariant holds before it and names the damage after it."""
+    ((finance_rules, "check_hands", lambda *args: None), _kit_keys_and_authorises,
+     "nobody_decides_an_item_they_or_its_package_passed_through", "kit decided PAY-0001 but had a hand in it"),
+    (None, lambda ledger: ledger.key_payment(ACTORS["fay"], payee="CAR2", amount_pence=2500, code="EXP1",
+                                             reason="Festival"), "the_database_equals_the_model", "PAY-0001"),
+], ids=["days-paid-twice", "recovery-below-zero", "creditors-left-owed", "own-item-authorised",
+        "an-item-the-model-never-saw"])
+def test_negative_control_the_invariants_see_what_breaks_them(tmp_path_factory, monkeypatch, broken, act,
+                                                              invariant, found):
+    """An act by a desk with one part broken (or none), out of the model's sight: the invariant
+    holds before it and names the damage after it."""
     template = tmp_path_factory.mktemp("finance-template") / "ledger.db"
     build_template(template)
     FinanceMachine.template, FinanceMachine.workdir = template, tmp_path_factory.mktemp("controls")
@@ -116,10 +131,9 @@ def test_negative_control_the_invariants_see_a_run_that_breaks_them(tmp_path_fac
         machine.schedule_next_run(1, "friday")
         machine.pass_the_next_cutoff()
         getattr(machine, invariant)()
-        monkeypatch.setattr(*broken)
-        sam = ACTORS["sam"]
-        machine.ledger.close_payrun(sam, "PR-0002", "Checked with the team")
-        machine.ledger.mark_paid(sam, "PR-0002", paid_on="2026-12-11")
+        if broken is not None:
+            monkeypatch.setattr(*broken)
+        act(machine.ledger)
         with pytest.raises(AssertionError) as caught:
             getattr(machine, invariant)()
         assert found in str(caught.value)
