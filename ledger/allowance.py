@@ -129,7 +129,8 @@ class RewardChange:
 @dataclass(frozen=True)
 class Package:
     """A care package's terms: paid from `start` to `end` (the last day paid, inclusive; None while
-    open), the child's date of birth, the weekly reward fee at the start and its changes."""
+    open; the day before `start` for a package that never began), the child's date of birth, the
+    weekly reward fee at the start and its changes."""
 
     child_dob: date
     start: date
@@ -146,8 +147,9 @@ class Package:
             raise ValueError(f"the package starts {self.start}, before the child's date of birth {self.child_dob}")
         if self.end is not None:
             _check_day("end", self.end)
-            if self.end < self.start:
-                raise ValueError(f"the package ends {self.end}, before it starts {self.start}")
+            if self.end < self.start - ONE_DAY:  # the day before the start: it never began, and pays no day
+                raise ValueError(f"the package ends {self.end}, before it starts {self.start} "
+                                 "(the day before the start is the earliest end)")
         changes = tuple(sorted(self.reward_changes, key=lambda change: change.effective_from))  # stable
         object.__setattr__(self, "reward_changes", changes)
         object.__setattr__(self, "_change_dates", tuple(change.effective_from for change in changes))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ledger import finance_rules as checks
 from ledger import packages, rules
 from ledger.admin import SETTINGS
-from ledger.chain import Entry
+from ledger.chain import Entry, format_recorded_at
 from ledger.names import invoice_key
 from ledger.records import Body, FinanceException, make_body
 from ledger.refusals import Outcome, Refused
@@ -122,7 +122,7 @@ class FinanceOps(LedgerCore):
                        entry_id: str | None = None) -> Posted:
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
             row = self._live_package(writer, request.package)
-            _check_change_date(row, request.from_date)
+            _check_change_date(row, request.from_date, _committed_to(writer, row, format_recorded_at(self.clock())))
             return self.london_date(), {"item": next_item(writer, "change")}
 
         fields = {"package": package, "from_date": from_date, "reward_pence": reward_pence, "reason": reason}
@@ -184,7 +184,9 @@ class FinanceOps(LedgerCore):
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
             row = self._pending(writer, request.item)
             if row["kind"] == "change":
-                _check_change_date(writer.package(row["package"]), row["from_date"])
+                package = writer.package(row["package"])
+                _check_change_date(package, row["from_date"],
+                                   _committed_to(writer, package, format_recorded_at(self.clock())))
             cost_pence = packages.item_cost_pence(writer, row)
             limit_pence = authorisation_limit_pence(writer, actor.username)
             rules.raise_first(checks.check_hands(actor.username, row, writer.item_hands(row["package"] or row["item"])),
@@ -231,13 +233,28 @@ def _in_order(earlier: tuple[str, str], later: tuple[str, str]) -> None:
         raise Refused(Outcome.TEXT_INVALID, f"{later[1]} {later[0]} is before {earlier[1]} {earlier[0]}")
 
 
-def _check_change_date(row: dict, from_date: str) -> None:
+def _committed_to(reader: Reader, row: dict, now_utc: str) -> tuple[str | None, str | None]:
+    """The last day of a package that is paid, or bound to be: a run past its cut-off pays an
+    authorised package to its period end on the changes authorised before that cut-off, so a
+    change authorised later could never reach those days. Returns (that day, the open run or None)."""
+    day, run = row["paid_to"], None
+    if row["state"] != "authorised":
+        return day, run
+    for payrun in reader.open_payruns_past_cutoff(now_utc):
+        if row["decided_at"] < payrun["cutoff_utc"] and (day is None or payrun["period_end"] > day):
+            day, run = payrun["period_end"], payrun["run"]
+    return day, run
+
+
+def _check_change_date(row: dict, from_date: str, committed: tuple[str | None, str | None]) -> None:
     if from_date < row["start"]:
         raise Refused(Outcome.TEXT_INVALID, f"the change from {from_date} is before {row['package']} starts "
                       f"({row['start']})")
     if row["end_date"] is not None and from_date > row["end_date"]:
         raise Refused(Outcome.PACKAGE_ENDED, f"{row['package']} ends on {row['end_date']}; "
                       f"a change from {from_date} would come after it")
-    if row["paid_to"] is not None and from_date <= row["paid_to"]:
-        raise Refused(Outcome.DAYS_ALREADY_PAID, f"{row['package']} is paid to {row['paid_to']}: a change can "
-                      f"take effect from {(date.fromisoformat(row['paid_to']) + timedelta(days=1)).isoformat()}")
+    paid_to, run = committed
+    if paid_to is not None and from_date <= paid_to:
+        paid = f"is paid to {paid_to}" if run is None else f"is paid to {paid_to} by {run}, past its cut-off"
+        raise Refused(Outcome.DAYS_ALREADY_PAID, f"{row['package']} {paid}: a change can take effect from "
+                      f"{(date.fromisoformat(paid_to) + timedelta(days=1)).isoformat()}")

@@ -153,6 +153,11 @@ class FinanceReads:
         return self._one("SELECT * FROM payruns WHERE cutoff_utc < ? ORDER BY cutoff_utc DESC LIMIT 1",
                          (cutoff_utc,))
 
+    def open_payruns_past_cutoff(self, now_utc: str) -> list[dict]:
+        """Runs not yet closed whose cut-off has passed: what they pay is already decided."""
+        return self._all("SELECT * FROM payruns WHERE state = 'scheduled' AND cutoff_utc <= ? ORDER BY cutoff_utc",
+                         (now_utc,))
+
     def next_open_payrun(self, after_utc: str) -> dict | None:
         return self._one("SELECT * FROM payruns WHERE state = 'scheduled' AND cutoff_utc > ? "
                          "ORDER BY cutoff_utc LIMIT 1", (after_utc,))

@@ -5,6 +5,7 @@ to make file permissions bite even when the tests run as root."""
 from __future__ import annotations
 
 import ctypes
+import itertools
 import os
 import shutil
 import sqlite3
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from book_support import Book, build_book
+from hypothesis.stateful import RuleBasedStateMachine
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -126,6 +128,26 @@ def healthy_ledger(path: Path) -> Path:
     book.ledger.close()
     assert not Path(f"{path}-wal").exists()
     return path
+
+
+# -- state machines -----------------------------------------------------------------------------
+class LedgerCopyMachine(RuleBasedStateMachine):
+    """A hypothesis state machine over its own copy of a template ledger: set `template` and
+    `workdir` on the class before running it; a subclass opens `self.ledger` on `self.path`."""
+
+    template: Path
+    workdir: Path
+    numbers = itertools.count()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.folder = self.workdir / f"machine-{next(self.numbers)}"
+        self.folder.mkdir()
+        self.path = copy_ledger(self.template, self.folder / "ledger.db")
+
+    def teardown(self) -> None:
+        self.ledger.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 # -- worker processes ---------------------------------------------------------------------------

@@ -18,17 +18,14 @@ A failure prints hypothesis's reproduction blob (`print_blob=True`) with the shr
 from __future__ import annotations
 
 import itertools
-import shutil
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import ClassVar
 
 from book_support import START
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
-    RuleBasedStateMachine,
     initialize,
     invariant,
     precondition,
@@ -41,7 +38,7 @@ from ledger.kinds import LIMIT_KINDS
 from ledger.refusals import Outcome, Refused
 from ledger.service import LONDON, Actor
 
-from reliability_support import cheap_book
+from reliability_support import LedgerCopyMachine, cheap_book
 
 LIMIT_PENCE = 25_000
 FLOAT_PENCE = 5_000
@@ -74,18 +71,11 @@ def day_of(entry, body: dict) -> set[str]:
     return {officer for officer in officers if officer in OFFICERS}
 
 
-class LedgerMachine(RuleBasedStateMachine):
-    template: Path
-    workdir: Path
-    numbers = itertools.count()
+class LedgerMachine(LedgerCopyMachine):
     seen: ClassVar[Counter] = Counter()  # (rule, outcome) over the whole run: what the run really exercised
 
     def __init__(self) -> None:
         super().__init__()
-        self.folder = self.workdir / f"machine-{next(self.numbers)}"
-        self.folder.mkdir()
-        self.path = self.folder / "ledger.db"
-        shutil.copy(self.template, self.path)
         self.clock = DayClock()
         self.ids = (f"sm-{n}" for n in itertools.count())
         self.ledger = self._open()
@@ -101,10 +91,6 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def _open(self) -> Ledger:
         return Ledger.open(self.path, clock=self.clock, terminal="machine:t1", ids=lambda: next(self.ids))
-
-    def teardown(self) -> None:
-        self.ledger.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
 
     # -- the model ---------------------------------------------------------------------------------
     def _post(self, postings, business_date: str, sign: int = 1) -> None:

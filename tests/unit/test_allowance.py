@@ -194,9 +194,19 @@ def test_an_end_back_dated_into_paid_days_is_overpaid_by_the_line_after_it():
         paid_terms, POLICY, D("2026-03-09"), D("2026-03-31"))
 
 
+def test_a_package_ended_the_day_before_it_starts_never_began_and_pays_no_day():
+    never = package(start="2026-01-05", end="2026-01-04")
+    assert line(never, POLICY, D("2026-01-01"), D("2026-03-31")).days_paid == 0
+    assert run_days(never, None, D("2026-03-31")) is None
+    assert cost_pence(never, POLICY) == 0
+    paid_terms = package(start="2026-01-05")
+    assert overpayment(paid_terms, POLICY, never.end, D("2026-01-31")).amount_pence == line_pence(
+        paid_terms, POLICY, D("2026-01-05"), D("2026-01-31"))
+
+
 # -- bad terms are bugs in the caller, refused loudly --------------------------------------
 @pytest.mark.parametrize("build, error, words", [
-    (lambda: package(start="2026-01-05", end="2026-01-04"), ValueError, "before it starts"),
+    (lambda: package(start="2026-01-05", end="2026-01-03"), ValueError, "before it starts"),
     (lambda: package(dob="2026-01-06", start="2026-01-05"), ValueError, "before the child's date of birth"),
     (lambda: package(reward=-1), ValueError, "cannot be negative"),
     (lambda: package(reward=True), TypeError, "int pence"),
