@@ -46,6 +46,9 @@ class CashdeskApp(App[int]):
         self.set_interval(5, self.lock_if_idle)
         self.set_interval(60, self.refresh_idle_seconds)
 
+    def on_unmount(self) -> None:
+        self.desk.close()
+
     async def on_event(self, event) -> None:
         from textual import events
 

@@ -70,6 +70,23 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+class WalHolder:
+    """Holds a ledger open without using it, for a process that opens and closes a connection per call
+    (the console). Each closing connection is then never the last one, so SQLite does not checkpoint
+    and delete the WAL on every close, nor create it again on the next open. Closing the holder, as
+    the last connection, checkpoints as usual. Any thread may close it; it runs no statement after
+    the first."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        path = Path(path)
+        with translate_errors(path):
+            self.conn = sqlite3.connect(path, check_same_thread=False)
+            self.conn.execute("PRAGMA application_id").fetchall()  # opens the file and its WAL index; holds no lock
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 class SqliteStore:
     """One open ledger file. Use `writing()` for every write; `reading()` for a consistent view."""
 
