@@ -201,6 +201,12 @@ class Reader:
     def debtor(self, debtor_ref: str) -> dict | None:
         return self._one("SELECT * FROM debtors WHERE debtor_ref = ?", (debtor_ref,))
 
+    def debtors_owing(self, at_least_pence: int) -> list[str]:
+        """References of the debts with at least this much still to collect, in reference order."""
+        rows = self.conn.execute("SELECT debtor_ref FROM debtors WHERE raised_pence - collected_pence >= ? "
+                                 "ORDER BY debtor_ref", (at_least_pence,))
+        return [ref for (ref,) in rows]
+
     def debtors(self) -> list[dict]:
         return self._all(
             "SELECT *, raised_pence - collected_pence AS balance_pence FROM debtors ORDER BY debtor_ref"
