@@ -22,6 +22,7 @@ MEASURED = (
     "browser_pages", "verify_s", "replay_s", "verify_peak_rss_kb", "replay_peak_rss_kb",
     "simulate_days", "simulate_s", "simulate_entries", "simulate_entries_per_s", "entries", "entries_build_s",
     "side_by_side_entries", "journal_transactions", "cpus", "bench_s",
+    "posting_statements", "posting_wal_kib", "bare_insert_wal_kib",
 )
 #: Each ratio and the (measured, baseline) figures it divides, written out again here rather than imported.
 RATIOS = {
@@ -68,6 +69,8 @@ def test_posting_reports_rate_p99_and_busy_errors(bench: dict):
     assert isinstance(bench["busy_errors"], int) and bench["busy_errors"] >= 0
     assert bench["keypress_to_confirm_ms_p50"] <= bench["keypress_to_confirm_ms_p95"]
     assert bench["browser_page_ms_p50"] <= bench["browser_page_ms_max"]
+    assert bench["posting_statements"] >= 4, "BEGIN, a read, an insert and COMMIT at the least"
+    assert bench["posting_wal_kib"] > bench["bare_insert_wal_kib"] > 0, "a receipt dirties more pages than one row"
 
 
 def test_side_by_side_figures_exist_for_each_installed_tool(bench: dict):

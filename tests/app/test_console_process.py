@@ -1,7 +1,9 @@
-"""The console's Desk: a connection per call, with the ledger held open between calls until the App leaves."""
+"""The console process: its Desk (a connection per call, the ledger held open between calls until the App
+leaves) and its garbage collector."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from console_support import FixedClock, make_app
@@ -29,3 +31,12 @@ async def test_the_app_closes_its_desk_when_it_quits(demo_db):
         await pilot.pause()
         assert wal(demo_db).exists(), "the sign-in screen's read left the ledger held"
     assert not wal(demo_db).exists()
+
+
+async def test_the_console_freezes_its_start_up_and_collects_young_objects_less_often(demo_db):
+    from console.app import YOUNG_COLLECTION_THRESHOLD
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)):
+        assert gc.get_threshold()[0] == YOUNG_COLLECTION_THRESHOLD
+        assert gc.get_freeze_count() > 10_000, "Textual, the ledger and the App itself stay out of full collections"
