@@ -97,6 +97,7 @@ def measure(folder: Path, plan: Plan, side_by_side_db: Path | None, say: Callabl
                        "8 officers through the real chain and projections, one commit)")
     say("posting: real write path, bare inserts, and at scale, in turns")
     figures.update(parts.posting_rates(folder, plan.postings, plan.rounds, big))
+    figures.update(parts.write_cost(folder))
     say(f"1, then {PROCESSES} processes posting")
     figures.update(parts.processes_posting(folder, plan.per_process, PROCESSES))
     say("receipts by keys in the console (headless)")
@@ -152,6 +153,8 @@ ROWS: list[tuple[str, str, str, str, str, Callable[[dict], bool] | None]] = [
      ">= 0.7x", lambda f: f["posting_vs_bare_ratio"] >= 0.7),
     ("posting on the {entries:,}-entry ledger", "{postings_at_entries_per_s:,.0f}/s", "on an empty ledger",
      "posting_at_entries_vs_empty_ratio", "flat (~1x)", None),
+    ("one receipt's work (counted)", "{posting_statements} SQL statements, {posting_wal_kib} KiB of WAL",
+     "bare insert {bare_insert_wal_kib} KiB", "", "", None),
     (f"{PROCESSES} processes posting", f"{{posting_{PROCESSES}proc_per_s:,.0f}}/s, {{busy_errors}} busy errors",
      "1 process {posting_1proc_per_s:,.0f}/s", f"posting_{PROCESSES}proc_vs_1proc_ratio", ">= 0.8x, 0 busy",
      lambda f: f[f"posting_{PROCESSES}proc_vs_1proc_ratio"] >= 0.8 and f["busy_errors"] == 0),

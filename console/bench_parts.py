@@ -25,6 +25,7 @@ INCOME_CODE = "BENCH"
 #: The daily-limit setting's ceiling: the bench's officers never meet their limit.
 LIMIT_PENCE = 100_000_000
 BARE_ROW_BYTES = 300
+WAL_HEADER_BYTES = 32
 #: Receipts one officer posts in the bench's day: near a real day's, so the rules' per-day reads stay real size.
 RECEIPTS_PER_OFFICER = 50
 WARM_UP = 10
@@ -185,6 +186,44 @@ def posting_rates(folder: Path, count: int, rounds: int, big_ledger: Path) -> di
     figures["postings_at_entries_per_s"] = round(len(samples["big"]) / sum(samples["big"]), 1)
     figures["postings_measured"] = len(samples["empty"])
     return figures
+
+
+def write_cost(folder: Path, commits: int = 50) -> dict:
+    """What one receipt asks of SQLite, counted rather than timed (so it does not move with the neighbours):
+    its SQL statements, BEGIN and COMMIT included, and the WAL its commit writes, beside a bare insert's."""
+    path, bare_path = folder / "cost.db", folder / "cost-bare.db"
+    create_bench_ledger(path, officers_for(commits + WARM_UP + 1))
+    with Ledger.open(path, terminal="bench:cost") as ledger:
+        _time_receipts(ledger, 0, WARM_UP)
+        statements: list[str] = []
+        ledger.store.conn.set_trace_callback(statements.append)
+        post_receipt(ledger, WARM_UP)
+        ledger.store.conn.set_trace_callback(None)
+        posting_kib = _wal_kib_per_commit(ledger.store.conn, _wal_of(path), commits,
+                                          lambda n: post_receipt(ledger, WARM_UP + 1 + n))
+    bare = _open_bare(bare_path)
+    try:
+        _time_bare(bare, WARM_UP)
+        bare_kib = _wal_kib_per_commit(bare, _wal_of(bare_path), commits, lambda n: _time_bare(bare, 1))
+    finally:
+        bare.close()
+    return {"posting_statements": len(statements), "posting_wal_kib": posting_kib, "bare_insert_wal_kib": bare_kib}
+
+
+def _wal_of(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
+
+
+def _wal_kib_per_commit(conn: sqlite3.Connection, wal: Path, commits: int, commit) -> float:
+    """KiB the WAL grows by per commit, with checkpoints held off while it is measured."""
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    start = wal.stat().st_size
+    for n in range(commits):
+        commit(n)
+    grown = wal.stat().st_size - max(start, WAL_HEADER_BYTES)
+    conn.execute("PRAGMA wal_autocheckpoint = 1000")
+    return round(grown / commits / 1024, 2)
 
 
 # -- (b) processes posting at once ---------------------------------------------------------------

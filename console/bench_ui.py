@@ -167,7 +167,7 @@ async def _timed_key(pilot, frames: FrameWatch, screen, key: str) -> tuple[float
         return screen.window.first_seq, screen.window.last_seq, table.cursor_row
 
     before, asked = where(), screen.request
-    seconds = await frames.time_key(pilot, key, lambda: not screen.loading and where() != before,
+    seconds = await frames.time_key(pilot, key, lambda: not screen.reading and where() != before,
                                     f"the page after {key}")
     await _settle(pilot)
     return seconds, screen.request != asked

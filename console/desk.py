@@ -1,11 +1,13 @@
 """The console's door to the ledger: each call opens its own connection, does one thing, and closes.
 
 Screens run these calls in thread workers (a sqlite3 connection never crosses threads) and never
-open the database themselves; the App hands them one `Desk`.
+open the database themselves; the App hands them one `Desk`. A `WalHolder` keeps the file open
+between calls, so that closing a call's connection is cheap (see `ledger.store.WalHolder`).
 """
 
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +18,7 @@ from console.finance_desk import FinanceDesk
 from ledger import audit, reports, views
 from ledger.book import Ledger
 from ledger.service import Actor, Clock, utc_now
+from ledger.store import WalHolder
 
 LONDON = ZoneInfo("Europe/London")
 #: The service-layer writes the console's screens ask for; `Desk.act` calls nothing else by name.
@@ -35,10 +38,28 @@ class Desk(FinanceDesk):
         self.clock = clock
         self.terminal = terminal
         self.new_entry_id = ids or (lambda: f"c-{uuid.uuid4().hex}")
+        self._holder: WalHolder | None = None
+        self._holder_lock = threading.Lock()
+        self._closed = False
 
     def _with(self, act: Callable[[Ledger], Any]) -> Any:
         with Ledger.open(self.path, clock=self.clock, terminal=self.terminal, ids=self.new_entry_id) as ledger:
+            self._hold()
             return act(ledger)
+
+    def _hold(self) -> None:
+        """After the first call that opened the ledger: hold it open until `close`."""
+        with self._holder_lock:
+            if self._holder is None and not self._closed:
+                self._holder = WalHolder(self.path)
+
+    def close(self) -> None:
+        """The console is leaving: let go of the ledger (the last connection checkpoints it)."""
+        with self._holder_lock:
+            self._closed = True
+            if self._holder is not None:
+                self._holder.close()
+                self._holder = None
 
     def today(self) -> str:
         return self.clock().astimezone(LONDON).date().isoformat()
@@ -93,6 +114,14 @@ class Desk(FinanceDesk):
 
     def entry_page(self, filters: views.EntryFilter, **where) -> list[dict]:
         return self._with(lambda ledger: views.entry_page(ledger.store, filters, **where))
+
+    def page_and_head(self, filters: views.EntryFilter, **where) -> tuple[list[dict], int]:
+        """A page of the auditor's browser and the ledger's head seq, from one connection."""
+        def read(ledger: Ledger) -> tuple[list[dict], int]:
+            rows = views.entry_page(ledger.store, filters, **where)
+            with ledger.store.reading() as reader:
+                return rows, reader.head()[0]
+        return self._with(read)
 
     def head(self) -> tuple[int, str]:
         def read(ledger: Ledger):

@@ -13,15 +13,20 @@ GENESIS_HASH = "0" * 64
 NAME_PATTERN = re.compile(r"[A-Za-z0-9._:@-]+")
 
 
+#: json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False), built once.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_body(body: dict) -> str:
     """The one text form of a body: sorted keys, no spaces, UTF-8 kept as is."""
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(body)
 
 
 def format_recorded_at(moment: datetime) -> str:
     """UTC, ISO 8601 with microseconds and a Z: 2026-11-23T09:15:02.123456Z."""
     utc = moment.astimezone(timezone.utc)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}" \
+           f".{utc.microsecond:06d}Z"
 
 
 @dataclass(frozen=True, slots=True)

@@ -189,8 +189,8 @@ class CounterOps(LedgerCore):
 
     @staticmethod
     def limit_pence(reader, officer: str) -> int:
-        own = reader.setting("daily_limit_pence", officer)
-        return own if own is not None else reader.setting("daily_limit_pence")
+        """The officer's own daily limit, else the office's."""
+        return reader.setting_for("daily_limit_pence", officer)
 
     @staticmethod
     def _roles_of(writer: Writer, actor: Actor) -> set[str]:

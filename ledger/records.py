@@ -19,6 +19,11 @@ DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]{0,39}")
 
 
+#: Unicode categories never accepted in typed text: controls, formats (bidi overrides), surrogates,
+#: private use, line and paragraph separators.
+REFUSED_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Zl", "Zp")
+
+
 def clean_text(value: str, *, limit: int) -> str:
     """Trim; refuse empty, over-long, or control/format characters (escapes, bidi overrides)."""
     text = value.strip()
@@ -26,7 +31,9 @@ def clean_text(value: str, *, limit: int) -> str:
         raise ValueError("is empty")
     if len(text) > limit:
         raise ValueError(f"is longer than {limit} characters")
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp") for ch in text):
+    # isprintable() is False for every refused category (and for some allowed ones, such as a
+    # no-break space): only then is each character looked at.
+    if not text.isprintable() and any(unicodedata.category(ch) in REFUSED_CATEGORIES for ch in text):
         raise ValueError("contains control characters")
     return text
 

@@ -113,11 +113,10 @@ def _act(ledger: Ledger, officer: Actor, desk: Desk):
 
 def _collect(ledger: Ledger, officer: Actor, rng: random.Random, pence: int):
     with ledger.store.reading() as reader:
-        owing = [row for row in reader.debtors() if row["balance_pence"] >= pence]
+        owing = reader.debtors_owing(pence)
     if not owing:
         return None
-    debtor = rng.choice(owing)
-    return ledger.collect_debt(officer, debtor_ref=debtor["debtor_ref"], amount_pence=pence, method="cash")
+    return ledger.collect_debt(officer, debtor_ref=rng.choice(owing), amount_pence=pence, method="cash")
 
 
 def _maybe_spoil_and_reverse(ledger: Ledger, clock: SimClock, officer: Actor, posted: list, desk: Desk) -> None:
@@ -247,7 +246,7 @@ def _restock(ledger: Ledger, clock: SimClock, admin: Actor, day: date, officers:
     with ledger.store.reading() as reader:
         stock = reader.warrants_by_status().get("stock", 0)
         highest = reader.highest_serial()
-        owing = sum(1 for row in reader.debtors() if row["balance_pence"] >= 2500)
+        owing = len(reader.debtors_owing(2500))
     if stock < 20 * officers:
         ledger.receive_warrants(admin, highest + 1, highest + STOCK_BATCH)
     if owing < 5 * officers:

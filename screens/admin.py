@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from ledger.service import Actor, Posted
 from screens.admin_forms import (
@@ -24,6 +24,7 @@ from screens.admin_forms import (
 )
 from screens.admin_stock import warrant_runs, warrant_summary
 from screens.messages import EntryAppended, EntryRefused, SignOutRequested, post_outcome
+from screens.widgets.steady_footer import SteadyFooter
 
 #: The service layer's defaults (ledger/admin.py SETTINGS), shown while a setting was never changed.
 DAILY_LIMIT_DEFAULT_PENCE = 25_000
@@ -99,7 +100,7 @@ class AdminHome(Screen):
             with TabPane("4 Settings", id="settings"):
                 yield DataTable(id="settings-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="admin-message", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#users-table", DataTable).add_columns("User", "Roles", "Active", "Locked")

@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from ledger.records import ROLES
 from ledger.service import Actor
 from screens.forms.base import LedgerForm
 from screens.messages import post_outcome
+from screens.widgets.steady_footer import SteadyFooter
 
 
 class AdminForm(LedgerForm):
@@ -243,7 +244,7 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(self.title_text, classes="dialog-title", markup=False)
             yield Static(self.question, id="confirm-question", markup=False)
             yield Static("Press y to go ahead, n to leave it.", classes="confirm-hint")
-        yield Footer()
+        yield SteadyFooter()
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

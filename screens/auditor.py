@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
-from textual.widgets.data_table import RowDoesNotExist
+from textual.widgets import Header
 
 from ledger.service import Actor
-from screens.auditor_rows import (
-    END_OF_LEDGER,
-    Filters,
-    PageWindow,
-    cut,
-    detail_width,
-    row_cells,
-)
+from screens.auditor_rows import END_OF_LEDGER, Filters, PageWindow, row_cells
+from screens.widgets.line_table import Column, LineTable
 from screens.widgets.paged_table import PagedTable
+from screens.widgets.status_line import StatusLine
+from screens.widgets.steady_footer import SteadyFooter
 
-COLUMNS = ("Seq", "Date", "Time", "Actor", "Kind", "Detail", "Amount")
-DETAIL = COLUMNS.index("Detail")
+COLUMNS = (Column("Seq", "seq", justify="right"), Column("Date", "date"), Column("Time", "time"),
+           Column("Actor", "actor"), Column("Kind", "kind"), Column("Detail", "detail", flexible=True, ellipsis=True),
+           Column("Amount", "amount", justify="right"))
 
 
 class LedgerTable(PagedTable):
@@ -76,29 +71,19 @@ class AuditorHome(Screen):
         self.window = PageWindow(self.PAGE_SIZE, self.MAX_PAGES)
         self.head_seq = 0
         self.request = 0
-        self.loading = False
-        self.width = 0
+        self.reading = False
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="auditor-filters", markup=False)
-        yield LedgerTable(id="ledger-table", cursor_type="row", zebra_stripes=True)
-        yield Static("Reading the ledger…", id="auditor-status", markup=False)
-        yield Footer()
+        yield StatusLine("", id="auditor-filters", markup=False)
+        yield LedgerTable(COLUMNS, id="ledger-table", zebra_stripes=True)
+        yield StatusLine("Reading the ledger…", id="auditor-status", markup=False)
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(LedgerTable)
-        for name in COLUMNS:
-            table.add_column(name, key=name.lower())
-        self.width = self.app.size.width
         self.show_filters()
-        table.focus()
+        self.query_one(LedgerTable).focus()
         self.load("first")
-
-    def on_resize(self) -> None:
-        if self.size.width != self.width and self.window.pages:
-            self.width = self.size.width
-            self.show_rows(self._cursor_seq())
 
     # -- loading pages -------------------------------------------------------------------------
     def load(self, direction: str) -> None:
@@ -116,14 +101,13 @@ class AuditorHome(Screen):
         elif direction == "last":
             where["before_seq"] = END_OF_LEDGER
         self.request += 1
-        self.loading = True
+        self.reading = True
         self.read_page(self.request, direction, self.filters, where)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="ledger")
     def read_page(self, request: int, direction: str, filters: Filters, where: dict) -> None:
         try:
-            rows = self.app.desk.entry_page(filters, **where)
-            head_seq = self.app.desk.head()[0]
+            rows, head_seq = self.app.desk.page_and_head(filters, **where)
         except Exception as error:
             self.post_message(PageLoaded(request, direction, [], 0, f"The ledger cannot be read: {error}"))
             return
@@ -132,12 +116,14 @@ class AuditorHome(Screen):
     def on_page_loaded(self, message: PageLoaded) -> None:
         if message.request != self.request:
             return  # a later request replaced this one
-        self.loading = False
+        self.reading = False
         if message.problem:
             self.say(message.problem, error=True)
             return
         self.head_seq = message.head_seq
         rows, window, direction = message.rows, self.window, message.direction
+        for row in rows:  # each row's cells are made once, when its page arrives
+            row["cells"] = row_cells(row, self.app.money)
         cursor: int | None
         if direction == "first":
             window.start_at_first(rows)
@@ -155,25 +141,18 @@ class AuditorHome(Screen):
 
     def on_paged_table_edge_reached(self, message: PagedTable.EdgeReached) -> None:
         message.stop()
-        if not self.loading or message.direction in ("first", "last"):
+        if not self.reading or message.direction in ("first", "last"):
             self.load(message.direction)
 
     # -- showing -----------------------------------------------------------------------------
     def show_rows(self, cursor_seq: int | None) -> None:
+        rows = self.window.rows
         table = self.query_one(LedgerTable)
-        table.clear()
-        cells = [row_cells(row, self.app.money) for row in self.window.rows]
-        width = detail_width(cells, COLUMNS, self.width or self.app.size.width, DETAIL)
-        for line in cells:
-            shown = [Text(cut(text, width)) if index == DETAIL else Text(text) for index, text in enumerate(line)]
-            shown[0].justify = shown[-1].justify = "right"
-            table.add_row(*shown, key=line[0])
-        if cursor_seq is not None and table.row_count:
-            try:
-                index = table.get_row_index(str(cursor_seq))
-            except RowDoesNotExist:
-                index = 0
-            table.move_cursor(row=index)
+        keys = [str(row["seq"]) for row in rows]
+        wanted = None if cursor_seq is None else str(cursor_seq)
+        if wanted is not None and wanted not in keys:
+            wanted = keys[0] if keys else None
+        table.set_rows([row["cells"] for row in rows], keys, wanted)
         self.say_position()
 
     def say_position(self, note: str = "") -> None:
@@ -188,25 +167,23 @@ class AuditorHome(Screen):
         self.say(f"{text}. {note}".strip() if note else text)
 
     def show_filters(self) -> None:
-        self.query_one("#auditor-filters", Static).update(f"Filters: {self.filters.describe()}  (f to change)")
+        self.query_one("#auditor-filters", StatusLine).say(f"Filters: {self.filters.describe()}  (f to change)")
 
     def say(self, text: str, error: bool = False) -> None:
-        line = self.query_one("#auditor-status", Static)
-        line.update(text)
+        line = self.query_one("#auditor-status", StatusLine)
         line.set_class(error, "-error")
+        line.say(text)
 
     def _cursor_seq(self) -> int | None:
-        table = self.query_one(LedgerTable)
-        if not table.row_count:
-            return None
-        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        key = self.query_one(LedgerTable).cursor_key
+        return None if key is None else int(key)
 
     # -- the keys ------------------------------------------------------------------------------
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_line_table_row_chosen(self, event: LineTable.RowChosen) -> None:
         event.stop()
         from screens.auditor_detail import EntryDetailScreen
 
-        self.app.push_screen(EntryDetailScreen(int(event.row_key.value)))
+        self.app.push_screen(EntryDetailScreen(int(event.key)))
 
     def action_filter(self) -> None:
         from screens.auditor_filter import FilterScreen

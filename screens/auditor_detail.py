@@ -11,10 +11,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ledger.chain import GENESIS_HASH, entry_hash
 from screens.auditor_rows import Filters
+from screens.widgets.steady_footer import SteadyFooter
 
 FIELDS = ("seq", "entry_id", "kind", "recorded_at", "business_date", "actor", "terminal")
 
@@ -83,7 +84,7 @@ class EntryDetailScreen(Screen):
             yield Static("", id="detail-hash-check", markup=False)
             yield Static("", id="detail-hashes", markup=False)
             yield Static("", id="detail-body", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#detail-scroll").focus()

@@ -10,7 +10,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, RadioButton, RadioSet, Static
+
+from screens.widgets.steady_footer import SteadyFooter
 
 #: format -> (file extension, what one unit of the count is).
 FORMATS = {"hledger": ("journal", "transactions"), "csv": ("csv", "posting rows"), "jsonl": ("jsonl", "entries")}
@@ -59,7 +61,7 @@ class ExportScreen(ModalScreen[str | None]):
                 yield Input(default_path("hledger"), id="export-path", max_length=400)
             yield Static("A relative path is in the folder cashdesk was started from.", id="export-message",
                          markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one(RadioSet).focus()

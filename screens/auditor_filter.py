@@ -10,10 +10,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from ledger.records import BODIES
 from screens.auditor_rows import Filters
+from screens.widgets.steady_footer import SteadyFooter
 
 KINDS = tuple(sorted(BODIES))
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -57,7 +58,7 @@ class FilterScreen(ModalScreen[Filters | None]):
                                                  placeholder="income or cost code, e.g. CONTRIB",
                                                  max_length=16))
             yield Static("", id="filter-message", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def _field(self, label: str, widget: Input) -> ComposeResult:
         with Horizontal(classes="field"):

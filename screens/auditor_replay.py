@@ -13,7 +13,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
+
+from screens.widgets.steady_footer import SteadyFooter
 
 LONDON = ZoneInfo("Europe/London")
 DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -65,7 +67,7 @@ class ReplayScreen(Screen):
         yield Static("Balances by account, from the entries themselves (zero balances left out).",
                      id="replay-result", markup=False)
         yield DataTable(id="replay-balances", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -150,16 +150,3 @@ def row_cells(row: dict, money) -> tuple[str, ...]:
     pence = amount_pence(row["kind"], body)
     return (str(row["seq"]), row["business_date"], london_time(row["recorded_at"]), row["actor"],
             row["kind"], summary(row["kind"], body), "" if pence is None else money(pence))
-
-
-def detail_width(cells: list[tuple[str, ...]], headers: tuple[str, ...], width: int, detail: int = 5) -> int:
-    """How wide the detail column may be so that the row fits `width` (each column padded by 2,
-    2 more for the scroll bar); never narrower than 8."""
-    others = sum(max([len(headers[i]), *(len(row[i]) for row in cells)]) + 2
-                 for i in range(len(headers)) if i != detail)
-    return max(width - others - 2 - 2, 8)
-
-
-def cut(text: str, width: int) -> str:
-    """`text`, ending in … when it is longer than `width`."""
-    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"

@@ -9,7 +9,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Header, ProgressBar, Static
+
+from screens.widgets.steady_footer import SteadyFooter
 
 
 class VerifyProgressed(Message):
@@ -63,7 +65,7 @@ class VerifyScreen(Screen):
                          id="verify-about")
             yield ProgressBar(id="verify-progress", show_eta=False)
             yield Static("", id="verify-result", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.action_run()

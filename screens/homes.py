@@ -6,10 +6,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ledger.service import Actor
+from screens.widgets.steady_footer import SteadyFooter
 
 #: The desks, in the order a person holding several roles is offered them.
 ROLE_ORDER = ("officer", "supervisor", "finance", "auditor", "admin")
@@ -62,7 +63,7 @@ class DeskChooser(Screen):
         with Vertical(classes="dialog", id="desk-chooser"):
             yield Static(f"{self.actor.username}, which desk?", classes="dialog-title", markup=False)
             yield OptionList(*[Option(DESK_NAMES[name], id=name) for name in self.desks])
-        yield Footer()
+        yield SteadyFooter()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.app.push_screen(home_for(self.actor, event.option.id))
@@ -86,7 +87,7 @@ class NoDesk(Screen):
         yield Header()
         yield Static(f"{self.actor.username} holds no role with a desk in this console "
                      f"({', '.join(sorted(self.actor.roles)) or 'no roles'}). Ask an admin.", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def action_sign_out(self) -> None:
         from screens.messages import SignOutRequested

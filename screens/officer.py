@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Header
 
 from ledger.service import Actor, Posted
 from screens.widgets.day_status import DayStatus
+from screens.widgets.line_table import Column, LineTable
+from screens.widgets.status_line import StatusLine
+from screens.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:  # ledger.views reads the store; the screen only needs the shape of its answer
     from ledger.views import OfficerView
@@ -24,8 +26,9 @@ KIND_NAMES = {
     "entry_reversed": "Reversal", "count_declared": "Count", "recount_requested": "Recount",
     "day_signed_off": "Signed off", "cash_banked": "Banked",
 }
-#: The day's table at 80 columns: (label, width); cells are padded one column each side.
-COLUMNS = (("Seq", 5), ("Time", 5), ("What", 10), ("Detail", 28), ("Code", 9), ("Amount", 10))
+#: The day's table at 80 columns; cells are padded one column each side.
+COLUMNS = (Column("Seq", "seq", 5), Column("Time", "time", 5), Column("What", "what", 10),
+           Column("Detail", "detail", 28), Column("Code", "code", 9), Column("Amount", "amount", 10, "right"))
 #: The states of a day in which the officer may (re)declare the count.
 COUNTABLE_STATES = ("open", "recount")
 NOTHING_TO_COUNT = {"counted": "Today's count is declared: it waits for a supervisor's sign-off.",
@@ -67,14 +70,11 @@ class OfficerHome(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield DayStatus("Loading…", id="day-status", markup=False)
-        yield Static("", id="officer-message", markup=False)
-        yield DataTable(id="day-entries", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True, show_command_palette=False)  # eight acts fill 80 columns; ctrl+p still works
+        yield StatusLine("", id="officer-message", markup=False)
+        yield LineTable(COLUMNS, id="day-entries", zebra_stripes=True)
+        yield SteadyFooter(compact=True, show_command_palette=False)  # eight acts fill 80 columns; ctrl+p still works
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for label, width in COLUMNS:
-            table.add_column(label, width=width, key=label.lower())
         self.action_refresh()
 
     def action_refresh(self) -> None:
@@ -96,20 +96,16 @@ class OfficerHome(Screen):
             return
         self.view, self.codes = message.view, message.codes
         self.query_one(DayStatus).show(message.view, self.app.money, till_hidden=self.counting)
-        table = self.query_one(DataTable)
-        table.clear()
-        for row in message.view.entries:
-            amount = "" if row["amount_pence"] is None else self.app.money(row["amount_pence"])
-            table.add_row(str(row["seq"]), row["time"], KIND_NAMES.get(row["kind"], row["kind"]),
-                          Text(row["detail"]), Text(row["code"]), Text(f"{amount:>10}"),
-                          key=str(row["seq"]))
-        if table.row_count:
-            table.move_cursor(row=table.row_count - 1)
+        rows = message.view.entries
+        cells = [(str(row["seq"]), row["time"], KIND_NAMES.get(row["kind"], row["kind"]), row["detail"], row["code"],
+                  "" if row["amount_pence"] is None else self.app.money(row["amount_pence"])) for row in rows]
+        keys = [str(row["seq"]) for row in rows]
+        self.query_one(LineTable).set_rows(cells, keys, keys[-1] if keys else None)
 
     def say(self, text: str, error: bool = False) -> None:
-        line = self.query_one("#officer-message", Static)
-        line.update(text)
+        line = self.query_one("#officer-message", StatusLine)
         line.set_class(error, "-error")
+        line.say(text)
 
     # -- the acts --------------------------------------------------------------------------------
     def _ready(self) -> bool:
@@ -186,10 +182,8 @@ class OfficerHome(Screen):
             self._open_form(ReversalForm(self.actor, entries, self._cursor_seq()))
 
     def _cursor_seq(self) -> int | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        key = self.query_one(LineTable).cursor_key
+        return None if key is None else int(key)
 
     def action_count(self) -> None:
         """The count is blind: the till disappears from the home before the form opens."""

@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from ledger.refusals import Refused
 from screens.messages import SignedIn
+from screens.widgets.steady_footer import SteadyFooter
 
 
 class SignInFailed(Message):
@@ -44,7 +45,7 @@ class SignInScreen(Screen):
                 yield Input(placeholder="6 digits or more", id="pin", password=True, max_length=12,
                             restrict=r"[0-9]*")
                 yield Static("", id="signin-message", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#username", Input).focus()

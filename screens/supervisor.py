@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ledger.service import Actor, Posted
+from screens.widgets.steady_footer import SteadyFooter
 
 STATE_NAMES = {"open": "open", "recount": "recount", "counted": "counted", "signed_off": "signed off"}
 
@@ -65,7 +66,7 @@ class SupervisorHome(Screen):
         yield DataTable(id="days-waiting", cursor_type="row", zebra_stripes=True)
         yield Static("Signed off, not yet banked", id="to-bank-title", classes="section-title")
         yield DataTable(id="days-to-bank", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#days-waiting", DataTable).add_columns(

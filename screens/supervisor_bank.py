@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from ledger.service import Actor, Posted
 from screens.messages import EntryAppended, EntryRefused, post_outcome
+from screens.widgets.steady_footer import SteadyFooter
 
 
 class BankDialog(ModalScreen[Posted | None]):
@@ -38,7 +39,7 @@ class BankDialog(ModalScreen[Posted | None]):
             yield Label("Bag number")
             yield Input(id="bag", max_length=20, placeholder="as printed on the bag")
             yield Static("", id="bank-message", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.entry_id = self.app.desk.new_entry_id()

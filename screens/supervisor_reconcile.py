@@ -7,11 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from ledger.refusals import Outcome, Refused
 from ledger.service import Actor, Posted
 from screens.messages import EntryAppended, EntryRefused
+from screens.widgets.steady_footer import SteadyFooter
 
 FIGURE_LABEL_WIDTH = 26
 FIGURE_WIDTH = 13
@@ -57,7 +58,7 @@ class ReconciliationScreen(Screen[Posted | None]):
             yield Label("Reason (tab to type it, enter when done)")
             yield Input(id="reason", max_length=200, placeholder="needed when the count differs, and for a recount")
             yield Static("", id="recon-message", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.entry_ids = {operation: self.app.desk.new_entry_id() for operation in ("sign_off", "request_recount")}
@@ -188,7 +189,7 @@ class SignedOffDialog(ModalScreen[None]):
             yield Static(self.anchor, id="signedoff-anchor", markup=False)
             yield Static("The anchor is also appended to the anchor log. Press enter to close.",
                          classes="dialog-hint")
-        yield Footer()
+        yield SteadyFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)

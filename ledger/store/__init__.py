@@ -10,11 +10,11 @@ from ledger.store.errors import (
     StoreError,
 )
 from ledger.store.reader import Reader
-from ledger.store.sqlite import SqliteStore, Writer
+from ledger.store.sqlite import SqliteStore, WalHolder, Writer
 
 __all__ = [
     "DiskFull", "LedgerBusy", "LedgerExists", "LedgerMissing", "LedgerUnusable", "NetworkFilesystem",
-    "Reader", "SqliteStore", "StoreError", "Writer", "open_store", "create_store",
+    "Reader", "SqliteStore", "StoreError", "WalHolder", "Writer", "open_store", "create_store",
 ]
 
 

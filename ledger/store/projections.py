@@ -13,19 +13,24 @@ from ledger.store.finance_projections import FINANCE_HANDLERS
 Apply = Callable[[sqlite3.Connection, Entry, dict], None]
 
 
-def apply_entry(conn: sqlite3.Connection, entry: Entry, body: dict) -> None:
-    """Project one entry: its postings, then whatever its kind keeps."""
-    for posting in body.get("postings", ()):
-        conn.execute(
+def apply_entry(conn: sqlite3.Connection, entry: Entry, body: dict, *, actor_failures_zero: bool = False) -> None:
+    """Project one entry: its postings, then whatever its kind keeps.
+
+    `actor_failures_zero` says the caller read the actor's row in this transaction and its failure
+    count is 0, so that resetting it would change nothing (rebuild never knows, and always resets)."""
+    postings = body.get("postings")
+    if postings:
+        conn.executemany(
             "INSERT INTO postings (seq, account, amount_pence, business_date) VALUES (?, ?, ?, ?)",
-            (entry.seq, posting["account"], posting["amount_pence"], entry.business_date),
+            [(entry.seq, posting["account"], posting["amount_pence"], entry.business_date) for posting in postings],
         )
     handler = _HANDLERS.get(entry.kind)
     if handler is not None:
         handler(conn, entry, body)
     if entry.kind in LIMIT_KINDS:
         _counter_entry(conn, entry, body)
-    _note_actor_success(conn, entry)
+    if not actor_failures_zero:
+        _note_actor_success(conn, entry)
 
 
 def _note_actor_success(conn: sqlite3.Connection, entry: Entry) -> None:

@@ -35,6 +35,7 @@ class Reader(FinanceReads):
         return None if row is None else dict(zip([column[0] for column in cursor.description], row))
 
     def _all(self, sql: str, params: tuple = ()) -> list[dict]:
+        """Every row as a dict by column name (what sqlite-utils' query gives, without its savepoint)."""
         cursor = self.conn.execute(sql, params)
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
@@ -94,7 +95,7 @@ class Reader(FinanceReads):
         return self._one("SELECT * FROM users WHERE username = ?", (username,))
 
     def users(self) -> list[dict]:
-        return list(self.db.query("SELECT * FROM users ORDER BY username"))
+        return self._all("SELECT * FROM users ORDER BY username")
 
     def credential(self, username: str) -> dict | None:
         return self._one("SELECT * FROM credentials WHERE username = ?", (username,))
@@ -103,13 +104,18 @@ class Reader(FinanceReads):
         return self._one("SELECT * FROM codes WHERE code = ?", (code,))
 
     def codes(self) -> list[dict]:
-        return list(self.db.query("SELECT * FROM codes ORDER BY type, code"))
+        return self._all("SELECT * FROM codes ORDER BY type, code")
 
     def setting(self, key: str, user: str = "") -> int | None:
         return self._value("SELECT value FROM settings WHERE key = ? AND scope = ?", (key, user))
 
+    def setting_for(self, key: str, user: str) -> int | None:
+        """The user's own value of a setting, else the office-wide one: one lookup."""
+        return self._value("SELECT coalesce((SELECT value FROM settings WHERE key = ? AND scope = ?), "
+                           "(SELECT value FROM settings WHERE key = ? AND scope = ''))", (key, user, key))
+
     def settings(self) -> list[dict]:
-        return list(self.db.query("SELECT * FROM settings ORDER BY key, scope"))
+        return self._all("SELECT * FROM settings ORDER BY key, scope")
 
     def office(self) -> str:
         entry = self.entry(1)
@@ -124,8 +130,8 @@ class Reader(FinanceReads):
         )
 
     def days_not_signed_off(self) -> list[dict]:
-        return list(self.db.query(
-            "SELECT * FROM sessions WHERE state != 'signed_off' ORDER BY business_date, officer"))
+        return self._all(
+            "SELECT * FROM sessions WHERE state != 'signed_off' ORDER BY business_date, officer")
 
     def bag(self, bag: str) -> dict | None:
         """The session whose takings left in this bag, if any."""
@@ -166,10 +172,10 @@ class Reader(FinanceReads):
 
     def sessions_on(self, business_date: str | None) -> list[dict]:
         if business_date is None:
-            return list(self.db.query("SELECT * FROM sessions ORDER BY business_date, officer"))
-        return list(self.db.query(
+            return self._all("SELECT * FROM sessions ORDER BY business_date, officer")
+        return self._all(
             "SELECT * FROM sessions WHERE business_date = ? ORDER BY officer", (business_date,)
-        ))
+        )
 
     def limit_used_pence(self, officer: str, business_date: str) -> int:
         return self._value(
@@ -196,10 +202,16 @@ class Reader(FinanceReads):
     def debtor(self, debtor_ref: str) -> dict | None:
         return self._one("SELECT * FROM debtors WHERE debtor_ref = ?", (debtor_ref,))
 
+    def debtors_owing(self, at_least_pence: int) -> list[str]:
+        """References of the debts with at least this much still to collect, in reference order."""
+        rows = self.conn.execute("SELECT debtor_ref FROM debtors WHERE raised_pence - collected_pence >= ? "
+                                 "ORDER BY debtor_ref", (at_least_pence,))
+        return [ref for (ref,) in rows]
+
     def debtors(self) -> list[dict]:
-        return list(self.db.query(
+        return self._all(
             "SELECT *, raised_pence - collected_pence AS balance_pence FROM debtors ORDER BY debtor_ref"
-        ))
+        )
 
     def warrant(self, serial: int) -> dict | None:
         return self._one("SELECT * FROM warrants WHERE serial = ?", (serial,))
@@ -226,20 +238,20 @@ class Reader(FinanceReads):
         ).fetchall()
 
     def warrant_register(self) -> list[dict]:
-        return list(self.db.query(
+        return self._all(
             "SELECT w.serial, w.status, w.received_seq, w.used_seq, e.body AS used_body, "
             "e.business_date AS used_date, e.actor AS used_by "
-            "FROM warrants w LEFT JOIN entries e ON e.seq = w.used_seq ORDER BY w.serial"))
+            "FROM warrants w LEFT JOIN entries e ON e.seq = w.used_seq ORDER BY w.serial")
 
     def postings_between(self, prefix: str, first_date: str, last_date: str) -> list[dict]:
         """Net postings per account under a prefix, business dates first..last inclusive."""
-        return list(self.db.query(
+        return self._all(
             "SELECT account, sum(amount_pence) AS amount_pence, count(DISTINCT seq) AS entries FROM postings "
             "WHERE account LIKE ? AND business_date BETWEEN ? AND ? GROUP BY account ORDER BY account",
-            (prefix + "%", first_date, last_date)))
+            (prefix + "%", first_date, last_date))
 
     def collections_by_debtor(self) -> dict[str, dict]:
-        rows = self.db.query(
+        rows = self._all(
             "SELECT substr(p.account, 16) AS debtor_ref, count(*) AS collections, max(p.business_date) AS last_date "
             "FROM postings p JOIN counter_entries c ON c.seq = p.seq "
             "WHERE c.kind = 'debt_collected' AND c.reversed_by IS NULL AND p.account LIKE 'Assets:Debtors:%' "
@@ -267,5 +279,5 @@ class Reader(FinanceReads):
         order = "DESC" if before_seq is not None else "ASC"
         sql = (f"SELECT seq, entry_id, kind, recorded_at, business_date, actor, terminal, body, prev_hash, hash "
                f"FROM entries WHERE {' AND '.join(where)} ORDER BY seq {order} LIMIT ?")
-        rows = list(self.db.query(sql, (*params, limit)))
+        rows = self._all(sql, (*params, limit))
         return rows if order == "ASC" else rows[::-1]

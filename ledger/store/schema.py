@@ -94,7 +94,6 @@ PROJECTIONS: dict[str, tuple[dict[str, type], str | tuple[str, ...] | None]] = {
 
 INDEXES = (
     ("postings", ["account", "business_date"]),
-    ("postings", ["seq"]),
     ("counter_entries", ["officer", "business_date"]),
     ("sessions", ["officer", "state"]),
     ("sessions", ["bag"]),

@@ -34,6 +34,8 @@ IMMUTABLE = "mode=ro&immutable=1"
 BUSY_TIMEOUT_MS = 10_000
 LEDGER_FILE_MODE = PRIVATE_FILE_MODE
 BEGIN_ATTEMPTS = 6
+#: WAL pages between automatic checkpoints for synthetic history (SQLite's default is 1,000).
+SYNTHETIC_CHECKPOINT_PAGES = 10_000
 
 
 def filesystem_type(path: Path, mount_table: Path | None = None) -> str:
@@ -166,6 +168,23 @@ def _check_it_is_ours(conn: sqlite3.Connection, path: Path) -> int:
     return version
 
 
+class WalHolder:
+    """Holds a ledger open without using it, for a process that opens and closes a connection per call
+    (the console). Each closing connection is then never the last one, so SQLite does not checkpoint
+    and delete the WAL on every close, nor create it again on the next open. Closing the holder, as
+    the last connection, checkpoints as usual. Any thread may close it; it runs no statement after
+    the first."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        path = Path(path)
+        with translate_errors(path):
+            self.conn = sqlite3.connect(path, check_same_thread=False)
+            self.conn.execute("PRAGMA application_id").fetchall()  # opens the file and its WAL index; holds no lock
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 class SqliteStore:
     """One open ledger file. Use `writing()` for every write; `reading()` for a consistent view."""
 
@@ -220,6 +239,8 @@ class SqliteStore:
             if access == "":  # a connection that may write: the journal, and an older schema brought up to date
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
+                if not durable:  # fewer, larger checkpoints: each one costs two fsyncs
+                    conn.execute(f"PRAGMA wal_autocheckpoint = {SYNTHETIC_CHECKPOINT_PAGES}")
                 if version < schema.SCHEMA_VERSION:
                     _upgrade(conn, may_fail=read_only)
         return cls(path, conn, stamp)
@@ -298,8 +319,23 @@ class SqliteStore:
         return dest
 
 
+_INSERT_ENTRY = f"INSERT INTO entries ({', '.join(ENTRY_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
 class Writer(Reader):
-    """Inside `writing()`: the reads the rules need, plus `append`."""
+    """Inside `writing()`: the reads the rules need, plus `append`.
+
+    A Writer lives for one transaction, holding the write lock: the user rows it has read since its
+    last append are still current, so `append` can tell when the actor's failure count is already 0."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        super().__init__(conn)
+        self._users_read: dict[str, dict | None] = {}
+
+    def user(self, username: str) -> dict | None:
+        row = super().user(username)
+        self._users_read[username] = row
+        return row
 
     def append(
         self, *, kind: str, entry_id: str, business_date: str, actor: str, terminal: str,
@@ -311,11 +347,11 @@ class Writer(Reader):
         text = canonical_body(body)
         digest = entry_hash(prev_hash, seq, entry_id, kind, recorded_at, business_date, actor, terminal, text)
         entry = Entry(seq, entry_id, kind, recorded_at, business_date, actor, terminal, text, prev_hash, digest)
-        self.conn.execute(
-            f"INSERT INTO entries ({', '.join(ENTRY_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (seq, entry_id, kind, recorded_at, business_date, actor, terminal, text, prev_hash, digest),
-        )
-        apply_entry(self.conn, entry, body)
+        self.conn.execute(_INSERT_ENTRY,
+                          (seq, entry_id, kind, recorded_at, business_date, actor, terminal, text, prev_hash, digest))
+        actor_row = self._users_read.get(actor)
+        apply_entry(self.conn, entry, body, actor_failures_zero=actor_row is not None and actor_row["failures"] == 0)
+        self._users_read.clear()  # the projections just changed: read again before trusting a row
         return entry
 
     def set_credential(self, username: str, salt: bytes, pin_hash: bytes, params: str) -> None:

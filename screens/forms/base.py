@@ -7,12 +7,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from ledger.money import AmountError, parse_amount
 from ledger.refusals import Outcome
 from ledger.service import Actor, Posted
 from screens.messages import EntryAppended, EntryRefused, post_outcome
+from screens.widgets.status_line import StatusLine
+from screens.widgets.steady_footer import SteadyFooter
+
+#: A post that takes longer than this says "Recording…"; a quick one goes straight to its answer.
+RECORDING_NOTICE_S = 0.25
 
 
 class LedgerForm(ModalScreen[Posted | None]):
@@ -47,9 +52,9 @@ class LedgerForm(ModalScreen[Posted | None]):
         with VerticalScroll(classes="dialog form"):
             yield Static(self.TITLE, classes="dialog-title")
             yield from self.compose_fields()
-            yield Static("", id="form-preview", markup=False)
-            yield Static("", id="form-message", markup=False)
-        yield Footer()
+            yield StatusLine("", id="form-preview", markup=False)
+            yield StatusLine("", id="form-message", markup=False)
+        yield SteadyFooter()
 
     def compose_fields(self) -> ComposeResult:
         yield from ()
@@ -88,15 +93,15 @@ class LedgerForm(ModalScreen[Posted | None]):
         """Subclasses show the effect on the limit; the default shows nothing."""
 
     def preview(self, text: str, warn: bool = False) -> None:
-        line = self.query_one("#form-preview", Static)
-        line.update(text)
+        line = self.query_one("#form-preview", StatusLine)
         line.set_class(warn, "-over-limit")
+        line.say(text)
 
     def say(self, text: str, error: bool = False) -> None:
-        line = self.query_one("#form-message", Static)
-        line.update(text)
+        line = self.query_one("#form-message", StatusLine)
         line.set_class(error, "-error")
         line.set_class(bool(text) and not error, "-ok")
+        line.say(text)
 
     # -- posting -------------------------------------------------------------------------------
     def action_post(self) -> None:
@@ -106,8 +111,12 @@ class LedgerForm(ModalScreen[Posted | None]):
         if request is None:
             return
         self.posting = True
-        self.say("Recording…")
+        self.set_timer(RECORDING_NOTICE_S, self._still_recording)
         self.post_entry(request)
+
+    def _still_recording(self) -> None:
+        if self.posting:
+            self.say("Recording…")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="ledger")
     def post_entry(self, request: dict) -> None:

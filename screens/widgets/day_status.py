@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual.widgets import Static
+from screens.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:  # ledger.views reads the store; the widget only needs the shape of its answer
     from ledger.views import OfficerView
@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # ledger.views reads the store; the widget only needs the sha
 GAUGE_WIDTH = 20
 
 
-class DayStatus(Static):
+class DayStatus(StatusLine):
     """Always on the officer's screen. Classes: -over-limit at the limit, -near-limit past 80%."""
 
     DEFAULT_CSS = """
@@ -29,10 +29,10 @@ class DayStatus(Static):
         else:
             day = f"Day {view.business_date} · {_state(view.state)}"
         till = _till(view, money, till_hidden)
-        self.update(f"{day}\nLimit {gauge} {money(view.used_pence)} of {money(view.limit_pence)} · "
-                    f"{money(view.headroom_pence)} left\n{till}")
         self.set_class(view.used_pence >= view.limit_pence, "-over-limit")
         self.set_class(0.8 <= share < 1.0, "-near-limit")
+        self.say(f"{day}\nLimit {gauge} {money(view.used_pence)} of {money(view.limit_pence)} · "
+                 f"{money(view.headroom_pence)} left\n{till}")
 
 
 def _till(view: OfficerView, money, till_hidden: bool) -> str:

@@ -1,13 +1,14 @@
-"""A DataTable over a window of a long list: moving past either end asks for the next page."""
+"""A table over a window of a long list: moving past either end asks for the next page."""
 
 from __future__ import annotations
 
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable
+
+from screens.widgets.line_table import LineTable
 
 
-class PagedTable(DataTable):
+class PagedTable(LineTable):
     """Holds only a few pages; the screen that owns it loads more when `EdgeReached` arrives.
 
     `direction` is "after" (past the last row), "before" (past the first row), "first" (Home, g)

@@ -20,12 +20,11 @@ async def press(pilot, *keys: str) -> None:
 
 def held(app) -> list[int]:
     """The seqs the browser's table holds, top to bottom."""
-    return [int(key.value) for key in app.screen.query_one(LedgerTable).rows]
+    return [int(key) for key in app.screen.query_one(LedgerTable).row_keys]
 
 
 def cursor_seq(app) -> int:
-    table = app.screen.query_one(LedgerTable)
-    return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+    return int(app.screen.query_one(LedgerTable).cursor_key)
 
 
 def text_of(app, selector: str) -> str:
@@ -86,7 +85,7 @@ async def test_filter_by_kind_shows_only_receipts(app, demo_db):
         await press(pilot, "tab", "tab", *"receipt_recorded", "ctrl+s")
         assert isinstance(app.screen, AuditorHome)
         assert held(app) == receipts
-        kinds = {str(app.screen.query_one(LedgerTable).get_cell(str(seq), "kind")) for seq in held(app)}
+        kinds = {app.screen.query_one(LedgerTable).cell(str(seq), "kind") for seq in held(app)}
         assert kinds == {"receipt_recorded"}
         assert "kind=receipt_recorded" in text_of(app, "#auditor-filters")
 
@@ -163,7 +162,7 @@ async def test_markup_in_a_payer_name_is_shown_as_text(app, demo_db):
         await sign_in(pilot, "ava", "444444")
         await press(pilot, "end")
         seq = held(app)[-2]
-        detail = app.screen.query_one(LedgerTable).get_cell(str(seq), "detail")
-        assert str(detail).startswith(f"#{receipt_no} [bold]Jo[/bo")  # cut to fit 80 columns, brackets shown
+        detail = app.screen.query_one(LedgerTable).cell(str(seq), "detail")
+        assert detail.startswith(f"#{receipt_no} [bold]Jo[/bo") and detail.endswith("…")  # cut to fit 80 columns
         await press(pilot, "up", "enter")
         assert "[bold]Jo[/bold]" in text_of(app, "#detail-body")

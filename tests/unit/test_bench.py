@@ -26,6 +26,7 @@ MEASURED = (
     "payrun_large_preview_ms", "payrun_large_close_ms", "payrun_large_queue_ms", "payrun_large_waiting",
     "console_queue_read_ms", "console_queue_refresh_ms_p50", "console_queue_ui_ms_p50", "console_queue_ui_ms_max",
     "console_queue_cursor_ms_p50",
+    "posting_statements", "posting_wal_kib", "bare_insert_wal_kib",
 )
 #: Each ratio and the (measured, baseline) figures it divides, written out again here rather than imported.
 RATIOS = {
@@ -75,6 +76,8 @@ def test_posting_reports_rate_p99_and_busy_errors(bench: dict):
     assert isinstance(bench["busy_errors"], int) and bench["busy_errors"] >= 0
     assert bench["keypress_to_confirm_ms_p50"] <= bench["keypress_to_confirm_ms_p95"]
     assert bench["browser_page_ms_p50"] <= bench["browser_page_ms_max"]
+    assert bench["posting_statements"] >= 4, "BEGIN, a read, an insert and COMMIT at the least"
+    assert bench["posting_wal_kib"] > bench["bare_insert_wal_kib"] > 0, "a receipt dirties more pages than one row"
 
 
 def test_side_by_side_figures_exist_for_each_installed_tool(bench: dict):

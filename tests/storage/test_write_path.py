@@ -1,0 +1,108 @@
+"""What one post sends to SQLite inside its transaction, and a ledger held open between a console's calls."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from ledger.book import Ledger
+from ledger.refusals import Refused
+from ledger.store import WalHolder
+
+
+def statements_of(book, act) -> list[str]:
+    """The SQL statements `act()` runs on the book's connection, in order."""
+    seen: list[str] = []
+    conn = book.ledger.store.conn
+    conn.set_trace_callback(seen.append)
+    try:
+        act()
+    finally:
+        conn.set_trace_callback(None)
+    return seen
+
+
+def receipt(book, actor):
+    return book.ledger.record_receipt(actor, amount_pence=1250, method="cash", code="INC1", payer="Jo Bloggs")
+
+
+def test_a_receipt_is_one_transaction_with_no_savepoint_pragma_or_needless_update(open_book):
+    seen = statements_of(open_book, lambda: receipt(open_book, open_book.alice))
+    assert seen[0] == "BEGIN IMMEDIATE" and seen[-1] == "COMMIT"
+    assert [s for s in seen if s in ("BEGIN IMMEDIATE", "COMMIT")] == ["BEGIN IMMEDIATE", "COMMIT"]
+    assert not [s for s in seen if s.startswith(("SAVEPOINT", "RELEASE", "PRAGMA"))], seen
+    assert not [s for s in seen if s.startswith("UPDATE users")], "alice has no failed PIN to forget"
+    assert sum(s.startswith("INSERT INTO postings") for s in seen) == 2
+
+
+def test_after_a_failed_pin_the_next_entry_resets_the_count_in_the_same_transaction(open_book):
+    with pytest.raises(Refused):
+        open_book.ledger.authenticate("alice", "999999")
+    with open_book.ledger.store.reading() as reader:
+        assert reader.user("alice")["failures"] == 1
+    seen = statements_of(open_book, lambda: receipt(open_book, open_book.alice))
+    assert any(s.startswith("UPDATE users SET failures = 0") for s in seen)
+    assert seen.index("COMMIT") > max(i for i, s in enumerate(seen) if s.startswith("UPDATE users"))
+    with open_book.ledger.store.reading() as reader:
+        assert reader.user("alice")["failures"] == 0
+
+
+# -- a console's ledger, held open ---------------------------------------------------------------------
+def wal(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
+
+
+def post_one(path: Path, book) -> None:
+    """One call as the console makes it: open, post, close."""
+    with Ledger.open(path, clock=book.clock, terminal="test:console") as ledger:
+        ledger.record_receipt(book.alice, amount_pence=100, method="cash", code="INC1", payer="P")
+
+
+def count(path: Path) -> int:
+    with Ledger.open(path) as ledger, ledger.store.reading() as reader:
+        return reader.count_entries()
+
+
+def test_negative_control_the_last_connection_to_close_removes_the_wal(open_book):
+    path = open_book.path
+    open_book.ledger.close()
+    post_one(path, open_book)
+    assert not wal(path).exists(), "SQLite checkpoints and deletes the WAL when its last connection closes"
+
+
+def test_a_held_ledger_keeps_its_wal_between_calls_and_lets_go_on_close(open_book):
+    path = open_book.path
+    open_book.ledger.close()
+    before = count(path)
+    holder = WalHolder(path)
+    for _ in range(3):
+        post_one(path, open_book)
+        assert wal(path).exists(), "closing a call's connection no longer checkpoints and deletes the WAL"
+    holder.close()
+    assert not wal(path).exists(), "the holder, closing last, checkpoints into the ledger file"
+    assert count(path) == before + 3
+
+
+def test_a_held_ledger_never_blocks_a_checkpoint(open_book):
+    path = open_book.path
+    holder = WalHolder(path)
+    try:
+        for _ in range(5):
+            receipt(open_book, open_book.alice)
+        busy, frames, done = open_book.ledger.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        assert busy == 0 and frames == done == 0, "the holder keeps no read lock on the WAL"
+    finally:
+        holder.close()
+
+
+def test_a_holder_opened_in_one_thread_closes_in_another(open_book):
+    import threading
+
+    holder = WalHolder(open_book.path)
+    closing = threading.Thread(target=holder.close)
+    closing.start()
+    closing.join()
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        holder.conn.execute("SELECT 1")
