@@ -1,8 +1,8 @@
-"""The console's door to the ledger: each call opens its own connection, does one thing, and closes.
+"""The console's door to the ledger: each call borrows the store kept open between calls (or, when
+another call has it, opens one of its own), does one thing, and gives it back.
 
-Screens run these calls in thread workers (a sqlite3 connection never crosses threads) and never
-open the database themselves; the App hands them one `Desk`. A `WalHolder` keeps the file open
-between calls, so that closing a call's connection is cheap (see `ledger.store.WalHolder`).
+Screens run these calls in thread workers (a connection is lent to one thread at a time) and never
+open the database themselves; the App hands them one `Desk`, and closes it when it leaves.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from console.finance_desk import FinanceDesk
 from ledger import audit, reports, views
 from ledger.book import Ledger
 from ledger.service import Actor, Clock, utc_now
-from ledger.store import WalHolder
+from ledger.store import KeptStore, StoreError
 
 LONDON = ZoneInfo("Europe/London")
 #: The service-layer writes the console's screens ask for; `Desk.act` calls nothing else by name.
@@ -40,28 +40,40 @@ class Desk(FinanceDesk):
         self.clock = clock
         self.terminal = terminal
         self.new_entry_id = ids or (lambda: f"c-{uuid.uuid4().hex}")
-        self._holder: WalHolder | None = None
-        self._holder_lock = threading.Lock()
+        self._kept: KeptStore | None = None
+        self._kept_lock = threading.Lock()
         self._closed = False
 
     def _with(self, act: Callable[[Ledger], Any]) -> Any:
-        with Ledger.open(self.path, clock=self.clock, terminal=self.terminal, ids=self.new_entry_id) as ledger:
-            self._hold()
-            return act(ledger)
+        kept = self._kept_store()
+        store = kept.borrow() if kept is not None else None
+        if store is None:  # another call has it, or the file is new, missing or unusable: open and say why
+            with Ledger.open(self.path, clock=self.clock, terminal=self.terminal, ids=self.new_entry_id) as ledger:
+                return act(ledger)
+        try:
+            return act(Ledger(store, self.clock, self.terminal, self.new_entry_id))
+        finally:
+            kept.give_back(store)
 
-    def _hold(self) -> None:
-        """After the first call that opened the ledger: hold it open until `close`."""
-        with self._holder_lock:
-            if self._holder is None and not self._closed:
-                self._holder = WalHolder(self.path)
+    def _kept_store(self) -> KeptStore | None:
+        """The store kept between calls: opened by the first call, again after the file was replaced."""
+        with self._kept_lock:
+            if self._closed:
+                return None
+            if self._kept is None or not self._kept.alive:
+                try:
+                    self._kept = KeptStore(self.path)
+                except StoreError:
+                    return None
+            return self._kept
 
     def close(self) -> None:
         """The console is leaving: let go of the ledger (the last connection checkpoints it)."""
-        with self._holder_lock:
+        with self._kept_lock:
             self._closed = True
-            if self._holder is not None:
-                self._holder.close()
-                self._holder = None
+            if self._kept is not None:
+                self._kept.close()
+                self._kept = None
 
     def today(self) -> str:
         return self.clock().astimezone(LONDON).date().isoformat()

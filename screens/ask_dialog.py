@@ -7,7 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
+
+from screens.widgets.steady_footer import SteadyFooter
 
 
 class AskDialog(ModalScreen[str | None]):
@@ -39,7 +41,7 @@ class AskDialog(ModalScreen[str | None]):
             yield Input(self.answer_value, id="answer", placeholder=self.answer_placeholder,
                         max_length=self.answer_max_length)
             yield Static("enter to go on, escape to cancel", id="ask-message", classes="dialog-hint", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#answer", Input).focus()

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ledger.service import Actor, Posted
 from screens.finance_queue import (
@@ -24,6 +24,7 @@ from screens.finance_queue import (
 )
 from screens.widgets.line import Line
 from screens.widgets.row_list import RowList
+from screens.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:  # the read model's shape; the screen never reads the store
     from ledger.finance_views import WorkQueue
@@ -89,7 +90,7 @@ class FinanceHome(Screen):
         yield Line("Waiting for authorisation", id="queue-title", classes="section-title")
         yield RowList(COLUMNS, id="work-queue")
         yield Line("", id="queue-detail")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.set_interval(1, self.tick)

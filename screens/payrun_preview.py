@@ -10,12 +10,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ledger.service import Actor
 from screens.finance_queue import cutoff_words, day_words
 from screens.payrun_acts import RunActs
 from screens.widgets.row_list import RowList
+from screens.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:
     from ledger.payplan import RunPlan
@@ -75,7 +76,7 @@ class PreviewScreen(RunActs, Screen):
         with VerticalScroll(id="plan-exceptions"):
             yield Static("", id="plan-exception-lines", markup=False)
         yield Static("", id="plan-message", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.reload()

@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from ledger import calendar
 from ledger.service import Actor, Posted
 from screens.finance_forms import FinanceForm, typed_date
 from screens.finance_queue import countdown_words, day_words
 from screens.payrun_acts import RunActs, act_words
+from screens.widgets.steady_footer import SteadyFooter
 
 STATE_NAMES = {"scheduled": "open", "closed": "closed", "paid": "paid"}
 
@@ -53,7 +54,7 @@ class PayRunsScreen(RunActs, Screen):
         yield Static("Pay runs, latest first", classes="section-title", markup=False)
         yield DataTable(id="runs", cursor_type="row", zebra_stripes=True)
         yield Static("Reading the runs…", id="runs-message", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns("Run", "Pays", "Cut-off (London)", "Period to", "State", "Total")

@@ -9,13 +9,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ledger.service import Actor, Posted
 from screens.acts import ActsOnce
 from screens.debounce import Debouncer
 from screens.finance_queue import CellCache, QueueLoaded, cutoff_words, row_cells, row_left
 from screens.widgets.row_list import RowList
+from screens.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:
     from ledger.finance_views import WorkQueue
@@ -104,7 +105,7 @@ class AuthorisationScreen(ActsOnce, Screen):
         yield Static("", id="auth-message", markup=False)
         yield RowList(COLUMNS, id="auth-queue")
         yield Static("", id="auth-detail", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.load()

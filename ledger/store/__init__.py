@@ -9,12 +9,13 @@ from ledger.store.errors import (
     NetworkFilesystem,
     StoreError,
 )
+from ledger.store.kept import KeptStore
 from ledger.store.reader import Reader
-from ledger.store.sqlite import SqliteStore, WalHolder, Writer
+from ledger.store.sqlite import SqliteStore, Writer
 
 __all__ = [
     "DiskFull", "LedgerBusy", "LedgerExists", "LedgerMissing", "LedgerUnusable", "NetworkFilesystem",
-    "Reader", "SqliteStore", "StoreError", "WalHolder", "Writer", "open_store", "create_store",
+    "KeptStore", "Reader", "SqliteStore", "StoreError", "Writer", "open_store", "create_store",
 ]
 
 

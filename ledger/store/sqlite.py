@@ -104,10 +104,12 @@ def _upgrade(conn: sqlite3.Connection, may_fail: bool = False) -> None:
             raise
 
 
-def _connect(path: Path, read_only: str = "") -> sqlite3.Connection:
-    """A connection; `read_only` "mode=ro" or "mode=ro&immutable=1" opens the file by URI that way."""
+def _connect(path: Path, read_only: str = "", any_thread: bool = False) -> sqlite3.Connection:
+    """A connection; `read_only` "mode=ro" or "mode=ro&immutable=1" opens the file by URI that way.
+    `any_thread`: it may be used from another thread than this one (never from two at once)."""
     target = f"file:{urllib.parse.quote(str(path.absolute()))}?{read_only}" if read_only else path
-    conn = sqlite3.connect(target, uri=bool(read_only), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn = sqlite3.connect(target, uri=bool(read_only), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                           check_same_thread=not any_thread)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return conn
 
@@ -168,23 +170,6 @@ def _check_it_is_ours(conn: sqlite3.Connection, path: Path) -> int:
     return version
 
 
-class WalHolder:
-    """Holds a ledger open without using it, for a process that opens and closes a connection per call
-    (the console). Each closing connection is then never the last one, so SQLite does not checkpoint
-    and delete the WAL on every close, nor create it again on the next open. Closing the holder, as
-    the last connection, checkpoints as usual. Any thread may close it; it runs no statement after
-    the first."""
-
-    def __init__(self, path: str | os.PathLike) -> None:
-        path = Path(path)
-        with translate_errors(path):
-            self.conn = sqlite3.connect(path, check_same_thread=False)
-            self.conn.execute("PRAGMA application_id").fetchall()  # opens the file and its WAL index; holds no lock
-
-    def close(self) -> None:
-        self.conn.close()
-
-
 class SqliteStore:
     """One open ledger file. Use `writing()` for every write; `reading()` for a consistent view."""
 
@@ -218,19 +203,21 @@ class SqliteStore:
         return cls(path, conn)
 
     @classmethod
-    def open(cls, path: str | os.PathLike, *, durable: bool = True, read_only: bool = False) -> "SqliteStore":
+    def open(cls, path: str | os.PathLike, *, durable: bool = True, read_only: bool = False,
+             any_thread: bool = False) -> "SqliteStore":
         """An existing ledger; refuses a missing file, a stranger, a newer schema, a network disk.
 
         `durable=False` is for synthetic history only (`cashdesk simulate`): commits use
         synchronous=NORMAL, which under WAL survives a crash of the process but not a power cut.
         `read_only=True` is for commands that only read: they work on a ledger whose file or folder
-        this user may not write (an auditor's copy, a read-only share)."""
+        this user may not write (an auditor's copy, a read-only share). `any_thread=True` is for a store
+        lent to one thread at a time (see `KeptStore`)."""
         path = Path(path)
         if not path.is_file():
             raise LedgerMissing(f"no ledger at {path}: create one with `cashdesk init` or `cashdesk demo`")
         _refuse_network_filesystem(path)
         with translate_errors(path):
-            conn, access, stamp = _connect_to_read(path) if read_only else (_connect(path), "", None)
+            conn, access, stamp = _connect_to_read(path) if read_only else (_connect(path, "", any_thread), "", None)
             try:
                 version = _check_it_is_ours(conn, path)
             except BaseException:

@@ -1,13 +1,19 @@
-"""The console process: its Desk (a connection per call, the ledger held open between calls until the App
-leaves) and its garbage collector."""
+"""The console process: its Desk (a store kept open between calls until the App leaves, never used for a
+file that was replaced) and its garbage collector."""
 
 from __future__ import annotations
 
 import gc
 from pathlib import Path
 
+import os
+
+import pytest
+
+from book_support import build_book
 from console_support import FixedClock, make_app
 from console.desk import Desk
+from ledger.store import LedgerMissing
 
 
 def wal(path: Path) -> Path:
@@ -22,6 +28,21 @@ def test_the_desk_holds_the_ledger_between_calls_and_lets_go_on_close(demo_db):
     assert not wal(demo_db).exists(), "the last connection checkpointed and removed it"
     assert desk.head() == head, "a call after close still works, on its own connection"
     assert not wal(demo_db).exists(), "…and holds nothing afterwards"
+
+
+def test_a_ledger_replaced_under_the_console_is_read_afresh_and_one_removed_is_refused(demo_db, tmp_path):
+    desk = Desk(demo_db, clock=FixedClock(), terminal="test:console")
+    try:
+        demo_head = desk.head()
+        other = build_book(tmp_path / "other.db")  # another office's ledger
+        other.ledger.close()
+        os.replace(other.path, demo_db)
+        assert desk.head() != demo_head, "the new file is read, not the one the kept store opened"
+        os.remove(demo_db)
+        with pytest.raises(LedgerMissing):
+            desk.head()
+    finally:
+        desk.close()
 
 
 async def test_the_app_closes_its_desk_when_it_quits(demo_db):

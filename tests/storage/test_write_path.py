@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
+import os
+import threading
 from pathlib import Path
 
 import pytest
 
 from ledger.book import Ledger
 from ledger.refusals import Refused
-from ledger.store import WalHolder
+from ledger.store import KeptStore
 
 
 def statements_of(book, act) -> list[str]:
@@ -49,13 +50,13 @@ def test_after_a_failed_pin_the_next_entry_resets_the_count_in_the_same_transact
         assert reader.user("alice")["failures"] == 0
 
 
-# -- a console's ledger, held open ---------------------------------------------------------------------
+# -- a store kept open between a console's calls -----------------------------------------------------
 def wal(path: Path) -> Path:
     return path.with_name(path.name + "-wal")
 
 
 def post_one(path: Path, book) -> None:
-    """One call as the console makes it: open, post, close."""
+    """One call as the console makes it when the kept store is busy: open, post, close."""
     with Ledger.open(path, clock=book.clock, terminal="test:console") as ledger:
         ledger.record_receipt(book.alice, amount_pence=100, method="cash", code="INC1", payer="P")
 
@@ -72,37 +73,74 @@ def test_negative_control_the_last_connection_to_close_removes_the_wal(open_book
     assert not wal(path).exists(), "SQLite checkpoints and deletes the WAL when its last connection closes"
 
 
-def test_a_held_ledger_keeps_its_wal_between_calls_and_lets_go_on_close(open_book):
+def test_a_kept_store_keeps_the_wal_between_calls_and_lets_go_on_close(open_book):
     path = open_book.path
     open_book.ledger.close()
     before = count(path)
-    holder = WalHolder(path)
-    for _ in range(3):
+    kept = KeptStore(path)
+    for _ in range(2):
         post_one(path, open_book)
         assert wal(path).exists(), "closing a call's connection no longer checkpoints and deletes the WAL"
-    holder.close()
-    assert not wal(path).exists(), "the holder, closing last, checkpoints into the ledger file"
+    store = kept.borrow()
+    Ledger(store, open_book.clock, "test:console").record_receipt(
+        open_book.alice, amount_pence=100, method="cash", code="INC1", payer="P")
+    kept.give_back(store)
+    kept.close()
+    assert not wal(path).exists(), "the kept store, closing last, checkpoints into the ledger file"
     assert count(path) == before + 3
 
 
-def test_a_held_ledger_never_blocks_a_checkpoint(open_book):
-    path = open_book.path
-    holder = WalHolder(path)
+def test_a_kept_store_is_lent_to_one_call_at_a_time_and_never_inside_a_transaction(open_book):
+    kept = KeptStore(open_book.path)
+    try:
+        store = kept.borrow()
+        assert store is not None and kept.borrow() is None, "a second call opens a store of its own"
+        store.conn.execute("BEGIN")
+        kept.give_back(store)
+        again = kept.borrow()
+        assert again is store and not again.conn.in_transaction
+        kept.give_back(again)
+    finally:
+        kept.close()
+
+
+def test_a_kept_store_is_never_lent_once_its_file_was_replaced_or_removed(open_book, tmp_path):
+    from book_support import build_book
+
+    other = build_book(tmp_path / "other.db")
+    other.ledger.close()
+    kept = KeptStore(open_book.path)
+    os.replace(other.path, open_book.path)
+    assert kept.borrow() is None and not kept.alive, "writes must never go to the file that was replaced"
+    kept = KeptStore(open_book.path)
+    os.remove(open_book.path)
+    assert kept.borrow() is None and not kept.alive
+
+
+def test_a_kept_store_never_blocks_a_checkpoint(open_book):
+    kept = KeptStore(open_book.path)
     try:
         for _ in range(5):
             receipt(open_book, open_book.alice)
         busy, frames, done = open_book.ledger.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        assert busy == 0 and frames == done == 0, "the holder keeps no read lock on the WAL"
+        assert busy == 0 and frames == done == 0, "the kept store holds no read lock between calls"
     finally:
-        holder.close()
+        kept.close()
 
 
-def test_a_holder_opened_in_one_thread_closes_in_another(open_book):
-    import threading
+def test_a_kept_store_is_used_and_closed_from_other_threads(open_book):
+    kept = KeptStore(open_book.path)
+    heads: list[int] = []
 
-    holder = WalHolder(open_book.path)
-    closing = threading.Thread(target=holder.close)
-    closing.start()
-    closing.join()
-    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
-        holder.conn.execute("SELECT 1")
+    def read_head() -> None:
+        store = kept.borrow()
+        with store.reading() as reader:
+            heads.append(reader.head()[0])
+        kept.give_back(store)
+
+    for target in (read_head, kept.close):
+        thread = threading.Thread(target=target)
+        thread.start()
+        thread.join()
+    assert heads and heads[0] > 0
+    assert not kept.alive and kept.borrow() is None
