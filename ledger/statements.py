@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -184,16 +185,22 @@ def _optional(field: str, cells: dict[str, str], limit: int) -> str | None:
 
 
 def _date(text: str, date_format: str, today: str) -> str:
+    day = _parsed_date(text, date_format)
+    if day > today:
+        raise ValueError(f"date {day} is after today ({today})")
+    return day
+
+
+@lru_cache(maxsize=4096)
+def _parsed_date(text: str, date_format: str) -> str:
+    """A statement holds few distinct dates: each is parsed once."""
     try:
-        day = datetime.strptime(text, date_format).date().isoformat()
+        return datetime.strptime(text, date_format).date().isoformat()
     except ValueError:
         shown = date_format
         for code, word in _FORMAT_WORDS.items():
             shown = shown.replace(code, word)
         raise ValueError(f"date {text!r} is not a date written {shown}") from None
-    if day > today:
-        raise ValueError(f"date {day} is after today ({today})")
-    return day
 
 
 def _pence(field: str, text: str, zero: bool = False) -> int:
