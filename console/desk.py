@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
+from console.desk_banking import BankingDesk
 from console.finance_desk import FinanceDesk
 from ledger import audit, reports, views
 from ledger.book import Ledger
@@ -29,7 +30,7 @@ OPERATIONS = frozenset({
 })
 
 
-class Desk(FinanceDesk):
+class Desk(FinanceDesk, BankingDesk):
     """Every ledger call the console makes, by name, each in its own `with Ledger.open(...)`."""
 
     def __init__(self, path: Path, clock: Clock = utc_now, terminal: str | None = None,
