@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ledger.workdays import working_days_between
+from ledger.calendar import working_days_between
 
 if TYPE_CHECKING:
     from ledger.store import SqliteStore

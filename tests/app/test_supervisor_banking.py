@@ -4,8 +4,11 @@ the counter's forms refusing a reference as it is typed."""
 
 from __future__ import annotations
 
+import pytest
+
 from console.app import CashdeskApp
 from console.desk import Desk
+from ledger.bank_demo import import_demo_statement
 from ledger.book import Ledger
 from ledger.service import Actor, SeededIds
 from screens.forms.receipt import ReceiptForm
@@ -18,6 +21,15 @@ from console_support import SIZE, FixedClock, settle, sign_in
 TODAY = "2026-11-23"
 ADAM = Actor("adam", frozenset({"admin"}))
 ALICE = Actor("alice", frozenset({"officer"}))
+SAM = Actor("sam", frozenset({"supervisor"}))
+
+
+@pytest.fixture(autouse=True)
+def demo_statement(demo_db):
+    """The statement `cashdesk demo` imports: two bags confirmed a day after banking, one inside other
+    words, the fourth bag £1.00 short; the last day's two bags in transit; a credit and a debit unexplained."""
+    with service(demo_db) as ledger:
+        import_demo_statement(ledger, SAM)
 
 
 def text_of(app, selector: str) -> str:

@@ -14,7 +14,7 @@ from book_support import TODAY
 
 from ledger.bank_report import COLUMNS, banking
 from ledger.book import Ledger
-from ledger.workdays import is_working_day, working_days_between
+from ledger.calendar import is_working_day, working_days_between
 
 
 @pytest.mark.parametrize("start, end, days", [
