@@ -10,7 +10,7 @@ import csv
 import io
 
 from bank_support import banked, generic_csv
-from cli_support import BOOK_DATE, answer, appended, failed, ok, pins, refused
+from cli_support import BOOK_DATE, answer, appended, failed, ok, pins, refused, run
 
 
 def head(book) -> tuple[int, str]:
@@ -173,3 +173,14 @@ def test_the_shipped_rules_file_is_installed_with_the_package():
     pyproject = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())
     assert "*.rules" in pyproject["tool"]["setuptools"]["package-data"]["ledger"]
     assert resources.files("ledger").joinpath("statement-profiles.rules").is_file()
+
+
+def test_the_demo_holds_a_statement_for_the_banking_desk(tmp_path):
+    db = tmp_path / "demo.db"
+    ok(run("demo", "--no-ui", db=db))
+    rows = answer(run("report", "banking", "--format", "json", db=db))
+    states = [row["state"] for row in rows]
+    assert states == ["mismatched", "in_transit", "in_transit", "unexplained", "unexplained", "confirmed",
+                      "confirmed", "confirmed"]
+    assert rows[0]["difference_pence"] == -100
+    assert answer(run("verify", "--json", db=db))["ok"] is True
