@@ -158,10 +158,14 @@ async def test_only_a_mismatched_bag_is_resolved(app, demo_db):
         assert text_of(app, "#banking-message").endswith("is in transit: only a mismatched bag is resolved.")
 
 
-async def test_the_receipt_form_refuses_a_reference_as_it_is_typed(app, demo_db):
-    with service(demo_db) as ledger:
-        ledger.set_reference_rule(ADAM, "receipt", r"R\d{6}", "luhn")
+def a_rule_and_alice_at_the_counter(db, ref_type: str, mask: str, scheme: str) -> None:
+    with service(db) as ledger:
+        ledger.set_reference_rule(ADAM, ref_type, mask, scheme)
         ledger.open_session(ALICE, 5000)
+
+
+async def test_the_receipt_form_refuses_a_reference_as_it_is_typed(app, demo_db):
+    a_rule_and_alice_at_the_counter(demo_db, "receipt", r"R\d{6}", "luhn")
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "alice", "111111")
         before = head(demo_db)  # after alice's sign-in entry
@@ -191,9 +195,7 @@ async def test_the_receipt_form_refuses_a_reference_as_it_is_typed(app, demo_db)
 
 
 async def test_the_warrant_form_refuses_a_case_reference_as_it_is_typed(app, demo_db):
-    with service(demo_db) as ledger:
-        ledger.set_reference_rule(ADAM, "case", r"CS\d{4}", "damm")
-        ledger.open_session(ALICE, 5000)
+    a_rule_and_alice_at_the_counter(demo_db, "case", r"CS\d{4}", "damm")
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "alice", "111111")
         await pilot.press("w")
@@ -205,3 +207,16 @@ async def test_the_warrant_form_refuses_a_case_reference_as_it_is_typed(app, dem
         await pilot.press("backspace", "4")
         await settle(pilot)
         assert text_of(app, "#form-message") == ""
+
+
+async def test_the_collection_form_says_when_the_chosen_debtor_breaks_the_rule(app, demo_db):
+    a_rule_and_alice_at_the_counter(demo_db, "debtor", r"DR-\d{6}", "luhn")
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "alice", "111111")
+        await pilot.press("c")
+        await settle(pilot)
+        await type_text(pilot, "DR-10231")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert text_of(app, "#form-message") == (
+            r"Debtor reference DR-10231 does not fit the debtor reference rule (mask DR-\d{6}, check digit luhn).")
