@@ -99,13 +99,7 @@ def bank_import(args) -> int:
             result = ledger.import_statement_file(actor, args.file, profiles[args.profile])
         except StatementUnreadable as error:
             raise UsageError(f"cashdesk bank import: {error}") from None
-    answer = result.as_json()
-    if args.json:
-        print(json.dumps(answer))
-        return 0
-    states = ", ".join(f"{count} {state}" for state, count in answer.items()
-                       if state not in ("outcome", "imported", "already_present"))
-    print(f"imported {result.imported} statement lines ({result.already_present} already present): {states}")
+    print(json.dumps(result.as_json()) if args.json else result.summary())
     return 0
 
 

@@ -57,6 +57,12 @@ class StatementImport:
     def imported(self) -> int:
         return self.lines - self.already_present
 
+    def summary(self) -> str:
+        """'5 statement lines imported (0 already present): 2 confirmed, 1 mismatched, 2 unexplained'."""
+        states = ", ".join(f"{count} {state}" for state, count in self.as_json().items()
+                           if state not in ("outcome", "imported", "already_present"))
+        return f"{self.imported} statement lines imported ({self.already_present} already present): {states}"
+
     def as_json(self) -> dict:
         return {"outcome": "imported", "imported": self.imported, "already_present": self.already_present,
                 "confirmed": self.states["confirmed"], "mismatched": self.states["mismatched"],
@@ -141,8 +147,10 @@ class StatementOps(LedgerCore):
 
     def line_matchers(self) -> tuple[LineMatcher, ...]:
         """The matchers after the bags'. The pay run's (issue 9: a debit whose reference holds a run id
-        and whose amount equals the run's total marks the run paid) belongs here; its projection
-        calls ledger.store.bank_projections.mark_line_explained(conn, line_seq, "paid", seq)."""
+        and whose amount equals the run's total marks the run paid) belongs here. A matcher writes with
+        `self._append(writer, …)` inside the import's transaction (never a `_post`, which would open a
+        second one), and its entry's projection calls
+        ledger.store.bank_projections.mark_line_explained(conn, line_seq, "paid", seq)."""
         return ()
 
     def resolve_banking(self, actor: Actor, *, bag: str, reason: str, entry_id: str | None = None) -> Posted:

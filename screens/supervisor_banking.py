@@ -141,7 +141,7 @@ class BankingScreen(Screen):
 
     def _after_import(self, result) -> None:
         if result is not None:
-            self.say(import_words(result), ok=True)
+            self.say(f"{result.summary()}.", ok=True)
         self.load()
 
     def action_resolve(self) -> None:
@@ -164,13 +164,6 @@ class BankingScreen(Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
-
-
-def import_words(result) -> str:
-    answer = result.as_json()
-    states = ", ".join(f"{count} {state}" for state, count in answer.items()
-                       if state not in ("outcome", "imported", "already_present"))
-    return f"Imported {result.imported} statement lines ({result.already_present} already present): {states}."
 
 
 def variance_words(body: dict, money) -> str:

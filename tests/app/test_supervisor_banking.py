@@ -96,7 +96,7 @@ async def test_a_statement_imported_by_path_confirms_the_bags_it_names(app, demo
         await settle(pilot)
         assert isinstance(app.screen, BankingScreen)
         assert text_of(app, "#banking-message") == (
-            "Imported 2 statement lines (0 already present): 2 confirmed, 0 mismatched, 0 unexplained.")
+            "2 statement lines imported (0 already present): 2 confirmed, 0 mismatched, 0 unexplained.")
         assert text_of(app, "#bags-title").startswith("Bags: 0 in transit (0 late), 1 mismatched, 5 confirmed")
     assert [bag_state(demo_db, bag["bag"]) for bag in bags] == ["confirmed", "confirmed"]
 

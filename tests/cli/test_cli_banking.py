@@ -39,7 +39,7 @@ def test_an_import_answers_its_counts_and_a_second_import_adds_nothing(book, cli
         "unexplained": 1}
     before = head(book)
     again = ok(bank_import(cli, path))
-    assert again.stdout == ("imported 0 statement lines (3 already present): 0 confirmed, 0 mismatched, "
+    assert again.stdout == ("0 statement lines imported (3 already present): 0 confirmed, 0 mismatched, "
                             "0 unexplained\n")
     assert head(book) == before
 

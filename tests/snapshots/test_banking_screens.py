@@ -64,7 +64,7 @@ class TestImportStatementDialog:
         assert snap_compare(console(ledger_path), terminal_size=SIZE, run_before=as_sam(*keys))
 
     def test_an_import_confirms_the_bags_it_names(self, snap_compare, ledger_path):
-        """You should see the banking desk again, the line 'Imported 2 statement lines (0 already present):
+        """You should see the banking desk again, the line '2 statement lines imported (0 already present):
         2 confirmed, 0 mismatched, 0 unexplained.' in green, and 'Bags: 0 in transit (0 late), 1 mismatched,
         5 confirmed, 0 resolved'."""
         rows = [f"2026-11-23,PAYIN,{bag['bag']},{bag['amount_pence'] / 100:.2f}," for bag in bags_in_transit(ledger_path)]
