@@ -150,6 +150,9 @@ def test_nobody_resolves_a_bag_they_banked_or_their_own_takings(book):
     with pytest.raises(Refused) as no_reason:
         book.ledger.resolve_banking(book.tess, bag="B-1", reason="  ")
     assert no_reason.value.outcome is Outcome.TEXT_INVALID
+    with pytest.raises(Refused) as an_officer:
+        book.ledger.resolve_banking(book.alice, bag="B-1", reason="short")
+    assert an_officer.value.outcome is Outcome.ROLE_REQUIRED
 
 
 def test_only_a_supervisor_imports_and_a_refused_import_writes_nothing(book):
