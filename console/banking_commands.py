@@ -96,7 +96,7 @@ def bank_import(args) -> int:
     with open_ledger(args) as ledger:
         actor, _ = acting(ledger, args)
         try:
-            result = ledger.import_statement_file(actor, args.file, profiles[args.profile])
+            result = ledger.import_statement(actor, args.file, profiles[args.profile])
         except StatementUnreadable as error:
             raise UsageError(f"cashdesk bank import: {error}") from None
     print(json.dumps(result.as_json()) if args.json else result.summary())
@@ -120,7 +120,7 @@ def refs_set(args) -> int:
 
 
 def refs_list(args) -> int:
-    with open_ledger(args) as ledger, ledger.store.reading() as reader:
+    with open_ledger(args, read_only=True) as ledger, ledger.store.reading() as reader:
         held = {row["type"]: row for row in reader.reference_rules()}
     rows = [{"type": ref_type, "mask": held[ref_type]["mask"] if ref_type in held else None,
              "check": held[ref_type]["scheme"] if ref_type in held else None,

@@ -26,7 +26,7 @@ LONDON = ZoneInfo("Europe/London")
 OPERATIONS = frozenset({
     "open_session", "record_receipt", "collect_debt", "record_payout", "issue_warrant", "spoil_warrant", "reverse",
     "declare_count", "sign_off", "request_recount", "bank", "add_user", "change_roles", "deactivate_user",
-    "unlock_user", "add_code", "retire_code", "set_setting", "receive_warrants",
+    "unlock_user", "add_code", "retire_code", "set_setting", "receive_warrants", "resolve_banking",
 })
 
 

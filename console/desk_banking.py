@@ -29,7 +29,7 @@ class BankingDesk:
         from ledger.statement_profiles import load_profiles, user_rules_path
 
         profile = load_profiles(user_rules_path(self.path))[profile_name]
-        return self._with(lambda ledger: ledger.import_statement_file(actor, path, profile))
+        return self._with(lambda ledger: ledger.import_statement(actor, path, profile))
 
     def reference_rules(self) -> dict[str, ReferenceRule]:
         """The rules in force, by reference type: forms check what is typed against them as it is typed."""

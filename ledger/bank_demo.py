@@ -8,7 +8,6 @@ from ledger.bank_reconcile import StatementImport
 from ledger.money import format_plain
 from ledger.service import Actor
 from ledger.statement_profiles import load_profiles
-from ledger.statements import read_statement_stream
 
 HEADER = "Date,Description,Reference,Amount,Balance"
 OPENING_BALANCE_PENCE = 1_250_000
@@ -38,6 +37,4 @@ def import_demo_statement(ledger, supervisor: Actor) -> StatementImport:
     """The demo's statement, imported by `supervisor` through the real write path."""
     with ledger.store.reading() as reader:
         text = demo_statement_csv(reader.bank_bags())
-    statement = read_statement_stream(io.StringIO(text, newline=""), load_profiles()["generic"],
-                                      ledger.london_date())
-    return ledger.import_statement(supervisor, statement)
+    return ledger.import_statement(supervisor, io.StringIO(text, newline=""), load_profiles()["generic"])

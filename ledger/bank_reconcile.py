@@ -10,16 +10,17 @@ matchers (`line_matchers`: the pay run's debit plugs in there), and is otherwise
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import IO, TYPE_CHECKING, Callable
 
 from ledger.records import BODIES, Body, Posting, validated
 from ledger.refusals import Outcome, Refused
 from ledger.service import Actor, LedgerCore, Posted, two_postings
 from ledger.statement_profiles import Profile
-from ledger.statements import Statement, StatementLine, read_statement
+from ledger.statements import Statement, StatementLine, read_statement, read_statement_stream
 
 if TYPE_CHECKING:
     from ledger.chain import Entry
@@ -94,35 +95,38 @@ def bag_named(reference: str | None, bags: dict[str, dict]) -> dict | None:
 class StatementOps(LedgerCore):
     """`bank import` and `banking resolve`."""
 
-    def import_statement_file(self, actor: Actor, path: str, profile: Profile) -> StatementImport:
-        """Who is acting first; then the file, streamed and checked whole; then the import."""
+    def import_statement(self, actor: Actor, source: str | os.PathLike | IO[str], profile: Profile) -> StatementImport:
+        """A statement file (a path, or a text stream opened with newline=''): who is acting first; then
+        every row, streamed and checked; then all of its new lines in one transaction. A line already
+        imported (the same duplicate key) adds nothing."""
         with self.store.reading() as reader:
             self._check_actor(reader, actor, RECONCILERS)
-        return self.import_statement(actor, read_statement(path, profile, self.london_date()))
-
-    def import_statement(self, actor: Actor, statement: Statement) -> StatementImport:
-        """All of a statement in one transaction; a line already imported (same key) adds nothing."""
-        profile = statement.profile.name
-        result = StatementImport(len(statement.lines))
+        statement = (read_statement(source, profile, self.london_date()) if isinstance(source, (str, os.PathLike))
+                     else read_statement_stream(source, profile, self.london_date()))
         with self.store.writing() as writer:
             self._check_actor(writer, actor, RECONCILERS)
-            in_transit = {row["bag"].casefold(): row for row in writer.bags_in_transit()}
-            for line in statement.lines:
-                digest = line.digest(profile)
-                if writer.entry_by_id(f"stmt-{digest}") is not None:
-                    result.already_present += 1
-                    continue
-                bag = bag_named(line.reference, in_transit) if line.amount_pence > 0 else None
-                fields = {**line.body_fields(profile), "bag": bag["bag"] if bag else None}
-                body = validated(BODIES["statement_line_imported"], **fields).dump()
-                entry = self._append(writer, "statement_line_imported", actor.username, self.london_date(), body,
-                                     f"stmt-{digest}")
-                if bag is not None:
-                    in_transit.pop(bag["bag"].casefold())
-                    state = self._confirm(writer, actor, entry, bag, line, digest)
-                else:
-                    state = self.explain_line(writer, actor, ImportedLine(entry, line)) or "unexplained"
-                result.states[state] += 1
+            return self._import_lines(writer, actor, statement)
+
+    def _import_lines(self, writer: Writer, actor: Actor, statement: Statement) -> StatementImport:
+        profile = statement.profile.name
+        result = StatementImport(len(statement.lines))
+        in_transit = {row["bag"].casefold(): row for row in writer.bags_in_transit()}
+        for line in statement.lines:
+            digest = line.digest(profile)
+            if writer.entry_by_id(f"stmt-{digest}") is not None:
+                result.already_present += 1
+                continue
+            bag = bag_named(line.reference, in_transit) if line.amount_pence > 0 else None
+            fields = {**line.body_fields(profile), "bag": bag["bag"] if bag else None}
+            body = validated(BODIES["statement_line_imported"], **fields).dump()
+            entry = self._append(writer, "statement_line_imported", actor.username, self.london_date(), body,
+                                 f"stmt-{digest}")
+            if bag is not None:
+                in_transit.pop(bag["bag"].casefold())
+                state = self._confirm(writer, actor, entry, bag, line, digest)
+            else:
+                state = self.explain_line(writer, actor, ImportedLine(entry, line)) or "unexplained"
+            result.states[state] += 1
         return result
 
     def _confirm(self, writer: Writer, actor: Actor, entry: Entry, bag: dict, line: StatementLine,

@@ -49,7 +49,7 @@ class BankingScreen(Screen):
 
     AUTO_FOCUS = "#bags"
     BINDINGS = [
-        Binding("i", "import_statement", "Import", id="banking.import",
+        Binding("i", "import_file", "Import", id="banking.import",
                 tooltip="Import a bank statement CSV through a profile"),
         Binding("r", "resolve", "Resolve", id="banking.resolve",
                 tooltip="Resolve the mismatched bag under the cursor, with a reason"),
@@ -134,7 +134,7 @@ class BankingScreen(Screen):
         line.set_class(ok, "-ok")
 
     # -- the acts ----------------------------------------------------------------------------------
-    def action_import_statement(self) -> None:
+    def action_import_file(self) -> None:
         from screens.supervisor_banking_dialogs import ImportStatementDialog
 
         self.app.push_screen(ImportStatementDialog(self.actor), self._after_import)

@@ -44,7 +44,7 @@ def statement(text: str, profile: str = "generic", today: str = TODAY) -> Statem
 
 
 def import_csv(book: Book, text: str, profile: str = "generic", actor: Actor | None = None) -> StatementImport:
-    return book.ledger.import_statement(actor or book.sam, statement(text, profile))
+    return book.ledger.import_statement(actor or book.sam, io.StringIO(text, newline=""), load_profiles()[profile])
 
 
 def bag_state(book: Book, bag: str) -> str:

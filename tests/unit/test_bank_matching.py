@@ -4,13 +4,16 @@ and the seam where the pay run's matcher plugs in."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
-from bank_support import bag_state, balances, banked, generic_csv, import_csv, statement
+from bank_support import bag_state, balances, banked, generic_csv, import_csv
 from book_support import TODAY
 
 from ledger.bank_reconcile import ImportedLine, bag_named
 from ledger.book import Ledger
 from ledger.refusals import Outcome, Refused
+from ledger.statement_profiles import load_profiles
 
 
 def head(book) -> int:
@@ -163,10 +166,8 @@ def test_only_a_supervisor_imports_and_a_refused_import_writes_nothing(book):
 
 
 def test_who_is_acting_is_checked_before_the_file_is_read(book, tmp_path):
-    from ledger.statement_profiles import load_profiles
-
     with pytest.raises(Refused) as refused:
-        book.ledger.import_statement_file(book.alice, str(tmp_path / "missing.csv"), load_profiles()["generic"])
+        book.ledger.import_statement(book.alice, str(tmp_path / "missing.csv"), load_profiles()["generic"])
     assert refused.value.outcome is Outcome.ROLE_REQUIRED
 
 
@@ -193,9 +194,9 @@ def test_a_line_no_bag_explains_is_offered_to_the_other_matchers(book):
     book.ledger.close()
     ledger = LedgerWithAnotherMatcher.open(book.path, clock=book.clock, terminal="test:t1")
     try:
-        result = ledger.import_statement(book.sam, statement(generic_csv(
-            (TODAY, "PAYIN", "B-1", "12.50", ""), (TODAY, "PAY RUN", "RUN-1", "-100.00", ""),
-            (TODAY, "CHARGES", "NOV", "-1.00", ""))))
+        text = generic_csv((TODAY, "PAYIN", "B-1", "12.50", ""), (TODAY, "PAY RUN", "RUN-1", "-100.00", ""),
+                           (TODAY, "CHARGES", "NOV", "-1.00", ""))
+        result = ledger.import_statement(book.sam, io.StringIO(text, newline=""), load_profiles()["generic"])
         assert result.as_json() == {"outcome": "imported", "imported": 3, "already_present": 0, "confirmed": 1,
                                     "mismatched": 0, "unexplained": 1, "paid": 1}
         assert [offered.line.reference for offered in ledger.offered] == ["RUN-1", "NOV"]
