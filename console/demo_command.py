@@ -7,8 +7,10 @@ from pathlib import Path
 from console.settings import resolve_db_path
 from ledger import audit
 from ledger.anchors import default_anchor_log
+from ledger.bank_demo import import_demo_statement
 from ledger.book import Ledger
 from ledger.demo import LOGINS, build_demo
+from ledger.service import Actor
 
 
 def run_demo(args) -> int:
@@ -21,7 +23,8 @@ def run_demo(args) -> int:
         partial = path.with_name(path.name + ".building")
         for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm"), default_anchor_log(partial)):
             leftover.unlink(missing_ok=True)
-        build_demo(partial).close()
+        with build_demo(partial) as demo:  # and a bank statement for the supervisor's banking desk
+            import_demo_statement(demo, Actor("sam", frozenset({"supervisor"})))
         default_anchor_log(partial).replace(default_anchor_log(path))
         partial.replace(path)
         ledger = Ledger.open(path)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
+from console.desk_banking import BankingDesk
 from console.finance_desk import FinanceDesk
 from ledger import audit, reports, views
 from ledger.book import Ledger
@@ -25,13 +26,13 @@ LONDON = ZoneInfo("Europe/London")
 OPERATIONS = frozenset({
     "open_session", "record_receipt", "collect_debt", "record_payout", "issue_warrant", "spoil_warrant", "reverse",
     "declare_count", "sign_off", "request_recount", "bank", "add_user", "change_roles", "deactivate_user",
-    "unlock_user", "add_code", "retire_code", "set_setting", "receive_warrants",
+    "unlock_user", "add_code", "retire_code", "set_setting", "receive_warrants", "resolve_banking",
     "add_payee", "key_invoice", "key_payment", "start_package", "change_package", "end_package",
     "authorise_item", "reject_item", "schedule_payrun", "close_payrun", "mark_paid",
 })
 
 
-class Desk(FinanceDesk):
+class Desk(FinanceDesk, BankingDesk):
     """Every ledger call the console makes, by name, each in its own `with Ledger.open(...)`."""
 
     def __init__(self, path: Path, clock: Clock = utc_now, terminal: str | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from console.banking_commands import HANDLERS as BANKING_HANDLERS
 from console.commands import (
     Pins, acting, open_ledger, parse_date, print_posted, print_rows, read_text_file,
 )
@@ -197,12 +198,6 @@ def signoff(args) -> int:
     return 0
 
 
-def bank(args) -> int:
-    date = parse_date(args.date)
-    return _write(args, lambda ledger, actor, _: ledger.bank(
-        actor, officer=args.officer, business_date=date, bag=args.bag, entry_id=args.entry_id))
-
-
 def counts(args) -> int:
     with open_ledger(args) as ledger:
         actor, _ = acting(ledger, args)
@@ -265,8 +260,9 @@ HANDLERS = {
     "debtors import": debtors_import, "debtors list": debtors_list,
     "session open": session_open, "receipt": receipt, "collect": collect, "payout": payout,
     "warrant": warrant, "reverse": reverse, "count": count, "signoff": signoff, "recount": recount,
-    "bank": bank, "counts": counts,
+    "counts": counts,
     "report": report, "simulate": simulate, "serve": serve,
     **FINANCE_HANDLERS,
     "bench": lambda args: __import__("console.bench", fromlist=["run"]).run(args),  # imported only when run
+    **BANKING_HANDLERS,  # bank (a bag, or a statement import), banking resolve, refs
 }

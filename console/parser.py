@@ -11,7 +11,7 @@ from ledger.money import AmountError, parse_amount
 #: More digits than any count, serial or seq could need; keeps int() away from huge strings.
 MAX_DIGITS = 18
 REPORTS = ("daily", "reconciliation", "limits", "warrants", "debtors", "income", "slip",
-           "payments", "payrun", "packages", "discrepancies", "spend")
+           "payments", "payrun", "packages", "discrepancies", "spend", "banking")
 
 
 class UsageError(Exception):
@@ -95,6 +95,9 @@ def build_parser() -> Parser:
     from console.finance_parser import finance_commands
 
     finance_commands(sub)
+    from console.banking_commands import add_banking_commands  # here: it imports this module
+
+    add_banking_commands(sub, Parser)
     _audit_commands(sub)
     return parser
 
@@ -220,12 +223,6 @@ def _counter_commands(sub) -> None:
         close.add_argument("--reason", required=(name == "recount"),
                            help="required when the count differs from what was expected")
         acting_arguments(close)
-
-    bank = sub.add_parser("bank", help="bank a signed-off day's takings in a numbered bag")
-    bank.add_argument("--officer", required=True)
-    bank.add_argument("--date", required=True, help="the business date, YYYY-MM-DD")
-    bank.add_argument("--bag", required=True, help="the bag number")
-    acting_arguments(bank)
 
     counts = sub.add_parser("counts", help="days waiting for sign-off, oldest first, expected against counted")
     counts.add_argument("--as", dest="as_user", required=True, metavar="SUPERVISOR")

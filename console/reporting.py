@@ -16,6 +16,7 @@ TITLES = {
     "warrants": "Travel-warrant register", "debtors": "Debtors", "income": "Income by code",
     "slip": "Sign-off slip", "payments": "Payments awaiting authorisation", "payrun": "Pay run",
     "packages": "Care packages", "discrepancies": "Discrepancies", "spend": "Spend by cost code",
+    "banking": "Banking: bags and the bank statement",
 }
 
 
@@ -55,6 +56,10 @@ def _rows(args, ledger, date: str) -> tuple[list[dict], str]:
         return reports.income(store, first, last), f"business dates {first} to {last}"
     if args.name == "slip":
         return _slip(args, store, date)
+    if args.name == "banking":
+        from ledger.bank_report import banking
+
+        return banking(store, date), f"as of {date}"
     return getattr(reports, args.name)(store), ""
 
 

@@ -11,6 +11,7 @@ from ledger.auth import check_new_pin, hash_pin
 from ledger.debtors import DebtorRow, debt_entry_id
 from ledger.money import MAX_AMOUNT_PENCE
 from ledger.records import BODIES, Body, make_body, validated
+from ledger.references import check_reference, rules_from
 from ledger.refusals import Outcome, Refused
 from ledger.service import Actor, LedgerCore, Posted, two_postings
 
@@ -134,8 +135,10 @@ class AdminOps(LedgerCore):
         imported = present = 0
         with self.store.writing() as writer:
             self._check_actor(writer, actor, ("admin", "supervisor", "finance"))
+            references = rules_from(writer)
             bad = [f"line {row.line}: {refusal.message}" for row in rows
-                   if (refusal := rules.check_code(row.code, writer.code(row.code), "income"))]
+                   if (refusal := rules.check_code(row.code, writer.code(row.code), "income")
+                       or check_reference(references, "debtor", row.debtor_ref))]
             if bad:
                 raise Refused(Outcome.CSV_INVALID, "; ".join(bad))
             for row in rows:

@@ -6,26 +6,36 @@ import os
 from typing import Callable
 
 from ledger.admin import AdminOps
+from ledger.bank_reconcile import StatementOps
 from ledger.banking import BankingOps
 from ledger.counter import CounterOps
 from ledger.endofday import EndOfDayOps
 from ledger.finance import FinanceOps
 from ledger.payruns import PayRunOps
+from ledger.references import ReferenceOps
 from ledger.service import Clock, new_entry_id, utc_now
 from ledger.store import create_store, open_store
 
 
-class Ledger(AdminOps, CounterOps, EndOfDayOps, BankingOps, FinanceOps, PayRunOps):
-    """Admin, counter, end-of-day, banking and finance-desk operations over one store.
-    The CLI and the console both call this."""
+class Ledger(AdminOps, CounterOps, EndOfDayOps, BankingOps, FinanceOps, PayRunOps, StatementOps, ReferenceOps):
+    """Admin, counter, end-of-day, banking, finance-desk, statement and reference-rule operations over one
+    store. The CLI and the console both call this."""
 
     @classmethod
     def open(cls, location: str | os.PathLike, clock: Clock = utc_now, terminal: str | None = None,
              ids: Callable[[], str] = new_entry_id, *, durable: bool = True, read_only: bool = False) -> "Ledger":
         """An existing ledger. Keep `durable` (synchronous=FULL) for anything real; only `cashdesk
         simulate`, writing synthetic history, passes False (synchronous=NORMAL). `read_only` for
-        reports and lists: they then work where this user may not write the ledger."""
-        return cls(open_store(location, durable=durable, read_only=read_only), clock, terminal, ids)
+        reports and lists: they then work where this user may not write the ledger. A writable ledger
+        missing a projection table gets every projection rebuilt (see `SqliteStore.ensure_projections`)."""
+        store = open_store(location, durable=durable, read_only=read_only)
+        try:
+            if not read_only:
+                store.ensure_projections()
+        except BaseException:
+            store.close()
+            raise
+        return cls(store, clock, terminal, ids)
 
     @classmethod
     def create(cls, location: str | os.PathLike, *, office: str, admin: str, pin: str,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ledger import rules
 from ledger.records import Body, Posting
+from ledger.references import check_reference
 from ledger.refusals import Outcome, Refused
 from ledger.service import Actor, LedgerCore, Posted, two_postings
 
@@ -65,7 +66,8 @@ class CounterOps(LedgerCore):
 
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
             business_date = self._working_date(writer, actor)
-            rules.raise_first(rules.check_code(request.code, writer.code(request.code), "income"))
+            rules.raise_first(rules.check_code(request.code, writer.code(request.code), "income"),
+                              check_reference(writer, "receipt", request.reference))
             self._check_limit(writer, actor, business_date, request)
             account = money_account(request.method, actor.username)
             return business_date, {"receipt_no": writer.next_receipt_no(),
@@ -83,7 +85,8 @@ class CounterOps(LedgerCore):
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
             business_date = self._working_date(writer, actor)
             ref = request.debtor_ref
-            rules.raise_first(rules.check_collection(ref, writer.debtor(ref), amount_pence))
+            rules.raise_first(check_reference(writer, "debtor", ref),
+                              rules.check_collection(ref, writer.debtor(ref), amount_pence))
             self._check_limit(writer, actor, business_date, request)
             account = money_account(request.method, actor.username)
             return business_date, {"postings": two_postings(account, f"Assets:Debtors:{ref}", amount_pence)}
@@ -123,6 +126,7 @@ class CounterOps(LedgerCore):
             serial = writer.next_stock_serial()
             rules.raise_first(
                 rules.check_code(request.code, writer.code(request.code), "cost"),
+                check_reference(writer, "case", request.case_ref),
                 rules.check_stock_serial(serial, writer.warrant(serial) if serial else None),
             )
             self._check_limit(writer, actor, business_date, request)

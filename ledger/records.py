@@ -398,6 +398,65 @@ class OverpaymentRecorded(Body):
     amount_pence: Pence
     code: CodeName
     postings: tuple[Posting, ...] = ()
+#: Reference types an admin may give a rule, and the check-digit schemes (python-stdnum) a rule may use.
+REFERENCE_TYPES = ("debtor", "case", "payee", "creditor", "receipt")
+CHECK_SCHEMES = ("luhn", "mod_11_10", "mod_97_10", "iso11649", "verhoeff", "damm")
+#: A statement line's amount or running balance: a council's bank account can hold more than one payment may.
+MAX_STATEMENT_PENCE = 10**13
+StatementPence = Annotated[int, Field(ge=-MAX_STATEMENT_PENCE, le=MAX_STATEMENT_PENCE)]
+ProfileName = _pattern(re.compile(r"[a-z0-9][a-z0-9_-]{0,31}"), "profile name (a-z, 0-9, _ -; up to 32)")
+
+
+class StatementLineImported(Body):
+    """One line of a bank statement, as read by a profile; `bag` is the bag in transit it names."""
+
+    profile: ProfileName
+    account: _text(40)
+    date: IsoDate
+    amount_pence: Annotated[StatementPence, AfterValidator(lambda v: _nonzero(v))]
+    reference: _text(140) | None = None
+    description: _text(200) | None = None
+    detail: _text(200) | None = None
+    type: _text(20) | None = None
+    balance_pence: StatementPence | None = None
+    occurrence: Annotated[int, Field(ge=1)] | None = None
+    line: Annotated[int, Field(ge=1)]
+    bag: BagNumber | None = None
+
+
+def _nonzero(value: int) -> int:
+    if value == 0:
+        raise ValueError("is zero")
+    return value
+
+
+class BankingConfirmed(Body):
+    """A statement credit naming a bag in transit, for exactly the bag's amount."""
+
+    bag: BagNumber
+    line_seq: Annotated[int, Field(ge=1)]
+    amount_pence: Pence
+    postings: tuple[Posting, ...] = ()
+
+
+class BankingResolved(Body):
+    """A supervisor settles a bag whose statement credit differs from what was banked."""
+
+    bag: BagNumber
+    reason: Reason
+    line_seq: int = 0
+    banked_pence: int = 0
+    statement_pence: int = 0
+    variance_pence: int = 0
+    postings: tuple[Posting, ...] = ()
+
+
+class ReferenceRuleSet(Body):
+    """An admin's rule for one type of reference: a mask (a regular expression) and a check-digit scheme."""
+
+    type: Literal[REFERENCE_TYPES]
+    mask: _text(200)
+    check: Literal[CHECK_SCHEMES] | None = None
 
 
 BODIES: dict[str, type[Body]] = {
@@ -439,6 +498,10 @@ BODIES: dict[str, type[Body]] = {
     "payrun_closed": PayrunClosed,
     "payrun_paid": PayrunPaid,
     "overpayment_recorded": OverpaymentRecorded,
+    "statement_line_imported": StatementLineImported,
+    "banking_confirmed": BankingConfirmed,
+    "banking_resolved": BankingResolved,
+    "reference_rule_set": ReferenceRuleSet,
 }
 
 #: Kinds whose amount counts against the officer's daily limit.

@@ -52,10 +52,13 @@ class Outcome(StrEnum):
     ALREADY_BANKED = "already_banked"
     BAG_USED = "bag_used"
     NOTHING_TO_BANK = "nothing_to_bank"
-    # 6. codes, debtors, warrant forms
+    BAG_UNKNOWN = "bag_unknown"
+    BAG_NOT_MISMATCHED = "bag_not_mismatched"
+    # 6. codes, references, debtors, warrant forms
     CODE_UNKNOWN = "code_unknown"
     CODE_RETIRED = "code_retired"
     CODE_WRONG_TYPE = "code_wrong_type"
+    REFERENCE_INVALID = "reference_invalid"
     DEBTOR_UNKNOWN = "debtor_unknown"
     SERIAL_UNKNOWN = "serial_unknown"
     SERIAL_USED = "serial_used"
@@ -114,6 +117,11 @@ DESCRIPTIONS: dict[Outcome, str] = {
     Outcome.ALREADY_BANKED: "That officer's takings for that day were already banked.",
     Outcome.BAG_USED: "That bag number already carried other takings.",
     Outcome.NOTHING_TO_BANK: "The till holds no takings beyond its float.",
+    Outcome.BAG_UNKNOWN: "No bag was banked under that number.",
+    Outcome.BAG_NOT_MISMATCHED: "The bag has no mismatch waiting: it is still in transit, or its statement "
+    "credit was confirmed or already resolved.",
+    Outcome.REFERENCE_INVALID: "A reference does not fit the admin's rule for its type (its mask or its "
+    "check digit); the rule is named.",
     Outcome.DEBTOR_UNKNOWN: "No debt is held under that debtor reference.",
     Outcome.OVERPAYMENT: "The payment is more than the debtor owes; the balance is shown.",
     Outcome.INSUFFICIENT_CASH: "The payout is more than the cash in the officer's till.",

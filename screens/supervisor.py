@@ -37,7 +37,7 @@ def variance_words(variance_pence: int, money) -> str:
 
 class SupervisorHome(Screen):
     """Keys: enter reconcile (or bank) the day under the cursor, b bank, tab the other list, a the finance
-    desk's authorisation queue, p the pay runs, ctrl+r refresh."""
+    desk's authorisation queue, p the pay runs, s the bank statement, ctrl+r refresh."""
 
     AUTO_FOCUS = "#days-waiting"
     BINDINGS = [
@@ -49,6 +49,8 @@ class SupervisorHome(Screen):
                 tooltip="The finance desk's items waiting for authorisation"),
         Binding("p", "payruns", "Pay runs", id="supervisor.payruns",
                 tooltip="Schedule, preview, close, export and mark paid the pay runs"),
+        Binding("s", "statement", "Statement", id="supervisor.statement",
+                tooltip="The bank statement: bags in transit, confirmed and mismatched; import a statement"),
         Binding("ctrl+r", "refresh", "Refresh", id="supervisor.refresh", show=False, tooltip="Read the queue again"),
         Binding("ctrl+x", "sign_out", "Sign out", id="supervisor.sign_out", tooltip="Sign out of cashdesk"),
     ]
@@ -183,6 +185,11 @@ class SupervisorHome(Screen):
         from screens.payruns import PayRunsScreen
 
         self.app.push_screen(PayRunsScreen(self.actor))
+
+    def action_statement(self) -> None:
+        from screens.supervisor_banking import BankingScreen
+
+        self.app.push_screen(BankingScreen(self.actor))
 
     def action_sign_out(self) -> None:
         from screens.messages import SignOutRequested

@@ -9,6 +9,7 @@ from typing import Callable
 from ledger.chain import Entry
 from ledger.kinds import LIMIT_KINDS
 from ledger.store.finance_projections import FINANCE_HANDLERS
+from ledger.store import bank_projections
 
 Apply = Callable[[sqlite3.Connection, Entry, dict], None]
 
@@ -120,6 +121,7 @@ def _day_signed_off(conn, entry, body):
 def _cash_banked(conn, entry, body):
     conn.execute("UPDATE sessions SET banked_seq = ?, bag = ? WHERE officer = ? AND business_date = ?",
                  (entry.seq, body["bag"], body["officer"], entry.business_date))
+    bank_projections.bag_banked(conn, entry, body)
 
 
 def _set_session_state(conn, officer: str, business_date: str, state: str) -> None:
@@ -219,4 +221,5 @@ _HANDLERS: dict[str, Apply] = {
     "day_signed_off": _day_signed_off,
     "cash_banked": _cash_banked,
     **FINANCE_HANDLERS,
+    **bank_projections.HANDLERS,
 }

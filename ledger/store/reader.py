@@ -7,13 +7,14 @@ from typing import Iterator
 
 from ledger.chain import Entry
 from ledger.store.finance_reader import FinanceReads
+from ledger.store.bank_reader import BankReads
 
 ENTRY_COLUMNS = ("seq", "entry_id", "kind", "recorded_at", "business_date", "actor", "terminal",
                  "body", "prev_hash", "hash")
 _SELECT_ENTRY = f"SELECT {', '.join(ENTRY_COLUMNS)} FROM entries"
 
 
-class Reader(FinanceReads):
+class Reader(FinanceReads, BankReads):
     """Reads over one connection; used inside a store's `reading()` or `writing()` block."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:

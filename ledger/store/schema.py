@@ -90,6 +90,18 @@ PROJECTIONS: dict[str, tuple[dict[str, type], str | tuple[str, ...] | None]] = {
          "export_sha256": str, "paid_seq": int},
         "run",
     ),
+    # -- income reconciliation (ledger/bank_reconcile.py) and reference rules (ledger/references.py)
+    "bank_bags": (
+        {"bag": str, "officer": str, "business_date": str, "banked_seq": int, "amount_pence": int,
+         "state": str, "line_seq": int, "statement_pence": int, "settled_seq": int},
+        "bag",
+    ),
+    "statement_lines": (
+        {"seq": int, "profile": str, "account": str, "date": str, "amount_pence": int, "reference": str,
+         "description": str, "bag": str, "state": str, "explained_seq": int},
+        "seq",
+    ),
+    "reference_rules": ({"type": str, "mask": str, "scheme": str, "seq": int}, "type"),
 }
 
 INDEXES = (
@@ -106,6 +118,8 @@ INDEXES = (
     ("payruns", ["cutoff_utc"]),
     ("payees", ["name_key"]),
     ("packages", ["payee"]),
+    ("bank_bags", ["state", "business_date"]),
+    ("statement_lines", ["state", "date"]),
 )
 
 NOT_NULL = {"postings": {"seq", "account", "amount_pence"}}

@@ -291,6 +291,15 @@ class SqliteStore:
                 count += 1
         return count
 
+    def ensure_projections(self) -> bool:
+        """A ledger written before a projection table existed gets every projection rebuilt from its
+        entries (the new table filled from the old entries too); True when that happened."""
+        present = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if set(schema.PROJECTIONS) <= present:
+            return False
+        self.rebuild()
+        return True
+
     def backup(self, dest: str | os.PathLike) -> Path:
         """An online copy through SQLite's backup API (consistent while others write)."""
         dest = Path(dest)

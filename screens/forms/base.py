@@ -6,10 +6,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from ledger.money import AmountError, parse_amount
+from ledger.references import check_reference
 from ledger.refusals import Outcome
 from ledger.service import Actor, Posted
 from screens.messages import EntryAppended, EntryRefused, post_outcome
@@ -20,6 +22,14 @@ from screens.widgets.steady_footer import SteadyFooter
 RECORDING_NOTICE_S = 0.25
 
 
+class ReferenceRulesLoaded(Message):
+    """The admin's reference rules in force, by type (what a form checks references against as they are typed)."""
+
+    def __init__(self, rules: dict) -> None:
+        super().__init__()
+        self.rules = rules
+
+
 class LedgerForm(ModalScreen[Posted | None]):
     """A form that ends in one service-layer call. Subclasses give `TITLE`, `OPERATION`,
     `compose_fields()` and `request()`; the entry id is made when the form opens, so a
@@ -27,6 +37,8 @@ class LedgerForm(ModalScreen[Posted | None]):
 
     TITLE = "Form"
     OPERATION = ""
+    #: The reference types whose rules this form checks as they are typed (see `references`).
+    REFERENCE_TYPES: tuple[str, ...] = ()
     BINDINGS = [
         Binding("ctrl+s", "post", "Post", id="form.post", tooltip="Record this entry", priority=True),
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without recording"),
@@ -37,10 +49,13 @@ class LedgerForm(ModalScreen[Posted | None]):
         self.actor = actor
         self.entry_id = ""
         self.posting = False
+        self.reference_rules: dict = {}
 
     def on_mount(self) -> None:
         self.entry_id = self.app.desk.new_entry_id()
         self.focus_first()
+        if self.REFERENCE_TYPES:
+            self.load_reference_rules()
 
     def focus_first(self) -> None:
         """Focus the first field (a form may choose another)."""
@@ -83,11 +98,42 @@ class LedgerForm(ModalScreen[Posted | None]):
         """The keyword arguments of OPERATION, or None when the form is not complete (each form says)."""
         return None
 
+    # -- references, checked against the admin's rules as they are typed ------------------------
+    def references(self) -> list[tuple[str, str]]:
+        """(reference type, value) of each reference the form holds; forms with REFERENCE_TYPES say."""
+        return []
+
+    def reference_problem(self) -> str | None:
+        """The first reference that breaks its type's rule, in words (the service checks again on posting)."""
+        for ref_type, value in self.references():
+            refusal = check_reference(self.reference_rules, ref_type, value)
+            if refusal is not None:
+                return refusal.message[:1].upper() + refusal.message[1:] + "."
+        return None
+
+    def show_reference_problem(self) -> None:
+        problem = self.reference_problem()
+        if problem:
+            self.say(problem, error=True)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reference-rules")
+    def load_reference_rules(self) -> None:
+        try:
+            rules = self.app.desk.reference_rules()
+        except Exception:
+            return  # unreadable now: the service still checks every reference when the entry is posted
+        self.post_message(ReferenceRulesLoaded(rules))
+
+    def on_reference_rules_loaded(self, message: ReferenceRulesLoaded) -> None:
+        self.reference_rules = message.rules
+        self.show_reference_problem()
+
     # -- live feedback -------------------------------------------------------------------------
     @on(Input.Changed)
     def _changed(self) -> None:
         self.say("")
         self.refresh_preview()
+        self.show_reference_problem()
 
     def refresh_preview(self) -> None:
         """Subclasses show the effect on the limit; the default shows nothing."""
@@ -109,6 +155,10 @@ class LedgerForm(ModalScreen[Posted | None]):
             return
         request = self.request()
         if request is None:
+            return
+        problem = self.reference_problem()
+        if problem:
+            self.say(problem, error=True)
             return
         self.posting = True
         self.set_timer(RECORDING_NOTICE_S, self._still_recording)

@@ -28,6 +28,7 @@ class CollectionForm(LimitForm):
 
     TITLE = "Collection against a debt"
     OPERATION = "collect_debt"
+    REFERENCE_TYPES = ("debtor",)
 
     def __init__(self, actor: Actor, used_pence: int, limit_pence: int) -> None:
         super().__init__(actor, used_pence, limit_pence)
@@ -97,8 +98,12 @@ class CollectionForm(LimitForm):
         self.query_one("#debtor-chosen", Static).update(
             f"Debtor {self.debtor['debtor_ref']} · {self.debtor['name']} · owes {balance}")
         self.query_one("#amount", Input).focus()
+        self.show_reference_problem()  # a debtor held under a reference the admin's rule now refuses
 
     # -- the request ------------------------------------------------------------------------
+    def references(self) -> list[tuple[str, str]]:
+        return [("debtor", self.debtor["debtor_ref"])] if self.debtor else []
+
     def request(self) -> dict | None:
         amount = self.amount_pence()
         missing = [name for name, ok in (("debtor (pick one from the list)", self.debtor is not None),

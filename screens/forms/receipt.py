@@ -12,6 +12,7 @@ from screens.forms.base import LimitForm
 class ReceiptForm(LimitForm):
     TITLE = "Receipt"
     OPERATION = "record_receipt"
+    REFERENCE_TYPES = ("receipt",)
 
     def __init__(self, actor: Actor, used_pence: int, limit_pence: int, codes: list[dict]) -> None:
         super().__init__(actor, used_pence, limit_pence)
@@ -30,6 +31,9 @@ class ReceiptForm(LimitForm):
                                                  compact=True))
         yield from self.field("Description", Input(id="description", placeholder="optional", max_length=200,
                                                    compact=True))
+
+    def references(self) -> list[tuple[str, str]]:
+        return [("receipt", self.value("#reference"))]
 
     def request(self) -> dict | None:
         amount = self.amount_pence()

@@ -21,6 +21,7 @@ class WarrantForm(LimitForm):
 
     TITLE = "Travel warrant"
     OPERATION = "issue_warrant"
+    REFERENCE_TYPES = ("case",)
 
     def __init__(self, actor: Actor, used_pence: int, limit_pence: int, codes: list[dict],
                  next_serial: int | None) -> None:
@@ -52,6 +53,9 @@ class WarrantForm(LimitForm):
         yield from self.field("Cost code", Select(options, id="code", prompt="Choose a code", compact=True))
         yield from self.field("Purpose", Input(id="purpose", placeholder="optional", max_length=200,
                                                compact=True))
+
+    def references(self) -> list[tuple[str, str]]:
+        return [("case", self.value("#case-ref"))]
 
     def request(self) -> dict | None:
         amount = self.amount_pence()

@@ -9,6 +9,7 @@ pay-run acts move the ledger's clock: a run is scheduled a month back so its cut
 from __future__ import annotations
 
 import inspect
+import io
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable
@@ -62,6 +63,9 @@ ALLOWED = {
     "schedule_payrun": {"supervisor"},
     "close_payrun": {"supervisor"},
     "mark_paid": {"supervisor"},
+    "import_statement": {"supervisor"},
+    "resolve_banking": {"supervisor"},
+    "set_reference_rule": {"admin"},
 }
 #: Writes that no role gates: the book's first entry (it makes the first admin), and signing in.
 UNGATED_WRITES = {"start_book", "authenticate"}
@@ -142,6 +146,23 @@ def closed_run(ledger: Ledger, user: str, roles: tuple[str, ...]) -> str:
 
 
 NEW_DEBT = "debtor_ref,name,amount,code\nDR-9,Mr N Ew,12.00,INC1\n"
+#: A bank statement of one line that nothing explains (for `bank import`: one entry).
+STATEMENT = "Date,Description,Reference,Amount,Balance\n2026-11-20,BANK CHARGES,NOV,-1.25,\n"
+
+
+def generic_profile():
+    from ledger.statement_profiles import load_profiles
+
+    return load_profiles()["generic"]
+
+
+def alices_mismatched_bag(ledger: Ledger, user: str, roles: tuple[str, ...]) -> str:
+    """alice's day banked by sam in BAG-1 (£20.00), which the bank's statement shows as £19.00."""
+    day = alices_counted_day(ledger, signed_off=True)
+    ledger.bank(SAM, officer="alice", business_date=day, bag="BAG-1")
+    ledger.import_statement(SAM, io.StringIO(f"Date,Description,Reference,Amount,Balance\n{day},PAYIN,BAG-1,19.00,\n",
+                                             newline=""), generic_profile())
+    return "BAG-1"
 RATES = {"0-2": 18900, "3-4": 19600, "5-10": 21600, "11-15": 24700, "16-17": 28800}
 Prepare = Callable[[Ledger, str, tuple[str, ...]], Any]
 #: operation -> (prepare(ledger, user, roles) -> context, or None; the act's keyword arguments given that context)
@@ -188,6 +209,9 @@ ACTS: dict[str, tuple[Prepare | None, Callable[[Any], dict]]] = {
     "schedule_payrun": (lambda l, u, r: l.clock(), run_dates),
     "close_payrun": (run_past_its_cutoff, lambda run: {"run": run, "reason": "Checked"}),
     "mark_paid": (closed_run, lambda run: {"run": run, "paid_on": "2026-11-24"}),
+    "import_statement": (None, lambda _: {"source": io.StringIO(STATEMENT, newline=""), "profile": generic_profile()}),
+    "resolve_banking": (alices_mismatched_bag, lambda bag: {"bag": bag, "reason": "Bank counted £19.00"}),
+    "set_reference_rule": (None, lambda _: {"ref_type": "case", "mask": r"CS\d{6}", "scheme": "damm"}),
 }
 
 

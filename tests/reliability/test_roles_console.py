@@ -48,6 +48,7 @@ from roles_support import (
     ROLE_PIN,
     ROLES,
     SEVERAL,
+    STATEMENT,
     prepare,
     roles_template,
     run_dates,
@@ -198,6 +199,12 @@ COMMANDS = {
     "payrun schedule": ("schedule_payrun", lambda now, f: scheduling(run_dates(now)), []),
     "payrun close": ("close_payrun", lambda run, f: ["payrun", "close", run, "--reason", "Checked"], []),
     "payrun paid": ("mark_paid", lambda run, f: ["payrun", "paid", run, "--on", "2026-11-24"], []),
+    "bank import": ("import_statement", lambda c, f: ["bank", "import", str(f / "statement.csv"), "--profile",
+                                                      "generic"], []),
+    "banking resolve": ("resolve_banking", lambda bag, f: ["banking", "resolve", bag, "--reason",
+                                                           "Bank counted 19.00"], []),
+    "refs set": ("set_reference_rule", lambda c, f: ["refs", "set", "case", "--mask", r"CS\d{6}", "--check",
+                                                     "damm"], []),
 }
 
 
@@ -230,6 +237,7 @@ def test_the_command_matrix_covers_every_command_that_takes_as():
 def test_on_the_command_line_only_the_allowed_roles_may_act(template, tmp_path, monkeypatch, capsys, command, role):
     path = fresh_copy(template, tmp_path)
     (tmp_path / "debts.csv").write_text(NEW_DEBT)
+    (tmp_path / "statement.csv").write_text(STATEMENT)
     operation, argv, more_pins = COMMANDS[command]
     user, roles = user_of(role)
     with Ledger.open(path, terminal="test:roles") as ledger:  # the real clock, as the command line's

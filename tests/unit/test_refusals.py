@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from bank_support import banked, generic_csv, import_csv
 
 from ledger.debtors import parse_debtor_csv
 from ledger.refusals import DESCRIPTIONS, Outcome, Refused
@@ -276,7 +277,24 @@ def test_nothing_to_bank(open_book):
     assert message == f"alice's till for {TODAY} holds no takings beyond the float"
 
 
-# 6. codes, debtors, warrant forms
+def test_bag_unknown(book):
+    message = refused_as(Outcome.BAG_UNKNOWN, book, book.ledger.resolve_banking, book.tess, bag="B-404",
+                         reason="bank short")
+    assert message == "no bag B-404 was banked"
+
+
+def test_bag_not_mismatched(book):
+    banked(book, book.alice, 1250, "B-1")
+    message = refused_as(Outcome.BAG_NOT_MISMATCHED, book, book.ledger.resolve_banking, book.tess, bag="B-1",
+                         reason="bank short")
+    assert message == "bag B-1 is still in transit: no statement line names it yet"
+    import_csv(book, generic_csv((TODAY, "PAYIN", "B-1", "12.50")))
+    message = refused_as(Outcome.BAG_NOT_MISMATCHED, book, book.ledger.resolve_banking, book.tess, bag="B-1",
+                         reason="bank short")
+    assert message == "bag B-1 was confirmed by the bank statement"
+
+
+# 6. codes, references, debtors, warrant forms
 def test_code_unknown(open_book):
     message = refused_as(Outcome.CODE_UNKNOWN, open_book, receipt, open_book, open_book.alice, code="NOPE")
     assert message == "there is no code NOPE"
@@ -291,6 +309,18 @@ def test_code_retired(open_book):
 def test_code_wrong_type(open_book):
     message = refused_as(Outcome.CODE_WRONG_TYPE, open_book, receipt, open_book, open_book.alice, code="EXP1")
     assert message == "code EXP1 is a cost code; an income code is needed"
+
+
+def test_reference_invalid(open_book):
+    open_book.ledger.set_reference_rule(open_book.adam, "receipt", r"R\d{6}", "luhn")
+    message = refused_as(Outcome.REFERENCE_INVALID, open_book, receipt, open_book, open_book.alice,
+                         reference="R12345")
+    assert message == r"receipt reference R12345 does not fit the receipt reference rule (mask R\d{6}, check digit luhn)"
+    message = refused_as(Outcome.REFERENCE_INVALID, open_book, receipt, open_book, open_book.alice,
+                         reference="R799274")
+    assert message == (r"receipt reference R799274 fails the check digit of the receipt reference rule "
+                       r"(mask R\d{6}, check digit luhn)")
+    assert receipt(open_book, open_book.alice, reference="R799270").outcome is Outcome.APPENDED
 
 
 def test_debtor_unknown(open_book):
