@@ -150,12 +150,13 @@ class StatementOps(LedgerCore):
         return None
 
     def line_matchers(self) -> tuple[LineMatcher, ...]:
-        """The matchers after the bags'. The pay run's (issue 9: a debit whose reference holds a run id
-        and whose amount equals the run's total marks the run paid) belongs here. A matcher writes with
+        """The matchers after the bags': today the pay run's (a debit whose text holds exactly one run id,
+        equal to that closed run's total, marks the run paid: `PayRunOps.match_payrun_debit`). A matcher writes with
         `self._append(writer, …)` inside the import's transaction (never a `_post`, which would open a
         second one), and its entry's projection calls
         ledger.store.bank_projections.mark_line_explained(conn, line_seq, "paid", seq)."""
-        return ()
+        matcher = getattr(self, "match_payrun_debit", None)  # PayRunOps, in the composed Ledger
+        return (matcher,) if matcher is not None else ()
 
     def resolve_banking(self, actor: Actor, *, bag: str, reason: str, entry_id: str | None = None) -> Posted:
         """Settle a mismatched bag: the statement's amount to the bank, the bag's out of transit, the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 from ledger import calendar, payplan
 from ledger.chain import format_recorded_at
 from ledger.finance import SUPERVISOR, as_notes, creditors
-from ledger.records import Body, PayrunLine, Posting
+from ledger.records import Body, PayrunLine, Posting, make_body
 from ledger.refusals import Outcome, Refused
 from ledger.service import Actor, LedgerCore, Posted
 
@@ -59,6 +60,21 @@ class PayRunOps(LedgerCore):
 
         return self._post(actor, "payrun_closed", SUPERVISOR, {"run": run, "reason": reason}, decide, entry_id)
 
+    def match_payrun_debit(self, writer: Writer, actor: Actor, imported) -> str | None:
+        """A statement debit naming a closed, unpaid run and equal to its total marks the run paid
+        (in the import's transaction). Anything else is not this matcher's business."""
+        line = imported.line
+        run = _run_named(" ".join(filter(None, (line.reference, line.description, line.detail))))
+        row = writer.payrun(run) if run and line.amount_pence < 0 else None
+        if row is None or row["state"] != "closed" or row["total_pence"] != -line.amount_pence:
+            return None
+        lines = writer.entry(row["closed_seq"]).body_dict()["lines"]
+        body = {"run": row["run"], "paid_on": line.date, "total_pence": row["total_pence"],
+                "line_seq": imported.entry.seq, "postings": _paying_postings(lines)}
+        self._append(writer, "payrun_paid", actor.username, self.london_date(),
+                     make_body("payrun_paid", **body), f"payrun-paid-{imported.entry.entry_id}")
+        return "paid"
+
     def export_payrun(self, run: str) -> bytes:
         """The closed run's file, rebuilt byte for byte from its `payrun_closed` entry."""
         with self.store.reading() as reader:
@@ -86,6 +102,15 @@ def _cutoff_moment(text: str):
         return calendar.parse_cutoff(text)
     except calendar.CutoffError as error:
         raise Refused(Outcome.TEXT_INVALID, str(error)) from None
+
+
+RUN_ID = re.compile(r"(?<![A-Za-z0-9])PR-[0-9]{4,8}(?![0-9])", re.IGNORECASE)
+
+
+def _run_named(text: str) -> str | None:
+    """The one pay run id a statement line's text holds as a whole word, if exactly one."""
+    found = {match.upper() for match in RUN_ID.findall(text)}
+    return found.pop() if len(found) == 1 else None
 
 
 def _known_run(reader: Reader, run: str) -> dict:

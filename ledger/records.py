@@ -385,6 +385,7 @@ class PayrunPaid(Body):
     run: RunId
     paid_on: IsoDate
     total_pence: int = 0
+    line_seq: int | None = None
     postings: tuple[Posting, ...] = ()
 
 

@@ -7,6 +7,7 @@ import sqlite3
 
 from ledger.chain import Entry
 from ledger.names import invoice_key, name_key
+from ledger.store.bank_projections import mark_line_explained
 
 
 def _payee_added(conn: sqlite3.Connection, entry: Entry, body: dict) -> None:
@@ -109,6 +110,8 @@ def _payrun_closed(conn, entry, body):
 
 def _payrun_paid(conn, entry, body):
     conn.execute("UPDATE payruns SET state = 'paid', paid_seq = ? WHERE run = ?", (entry.seq, body["run"]))
+    if body.get("line_seq") is not None:  # the bank statement's debit that paid it
+        mark_line_explained(conn, body["line_seq"], "paid", entry.seq)
 
 
 def _overpayment_recorded(conn, entry, body):

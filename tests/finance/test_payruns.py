@@ -170,3 +170,37 @@ def test_preview_of_a_closed_run_shows_what_was_closed(fin):
     invoice(fin, invoice_no="LATE-1", amount_pence=700)
     fin.ledger.authorise_item(fin.sam, "INV-0002")
     assert [line["item"] for line in fin.ledger.preview_payrun("PR-0001").lines] == ["INV-0001"]
+
+
+# -- the bank statement pays a run (DESIGN §10) ----------------------------------------------------
+def import_debit(fin, reference: str, amount: str) -> dict:
+    import io
+
+    from ledger.statement_profiles import load_profiles
+
+    text = f"Date,Description,Reference,Amount,Balance\n2026-11-30,BACS RUN,{reference},-{amount},\n"
+    result = fin.ledger.import_statement(fin.sam, io.StringIO(text, newline=""), load_profiles()["generic"])
+    with fin.ledger.store.reading() as reader:
+        return {"states": dict(result.states), "run": reader.payrun("PR-0001")["state"]}
+
+
+def closed_with_invoice(fin) -> None:
+    invoice(fin)
+    fin.ledger.authorise_item(fin.sam, "INV-0001")
+    close(fin, RUN1)  # total £120.00
+
+
+def test_a_statement_debit_naming_the_run_with_its_total_marks_it_paid(fin):
+    closed_with_invoice(fin)
+    assert import_debit(fin, "CASHDESK PR-0001 PAYMENTS", "120.00") == {"states": {"paid": 1}, "run": "paid"}
+    with fin.ledger.store.reading() as reader:
+        assert reader.account_balance_pence("Liabilities:Creditors:PRV1") == 0
+        assert reader.account_balance_pence("Assets:Bank") == -12000
+
+
+def test_the_run_id_with_another_amount_or_an_open_run_explains_nothing(fin):
+    closed_with_invoice(fin)
+    assert import_debit(fin, "PR-0001", "119.99") == {"states": {"unexplained": 1}, "run": "closed"}
+    assert import_debit(fin, "PR-00012", "120.00")["run"] == "closed"  # another id, not PR-0001
+    fin.ledger.mark_paid(fin.sam, "PR-0001", paid_on="2026-12-04")
+    assert import_debit(fin, "PR-0001 again", "120.00") == {"states": {"unexplained": 1}, "run": "paid"}
