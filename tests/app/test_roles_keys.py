@@ -1,10 +1,10 @@
 """One desk's keys never reach another desk's acts, by key or by the command palette.
 
-Signed in at their own desk, each of the demo's officer, supervisor, auditor and admin presses
-every key the other desks bind (all those not active on their own screen): nothing opens, nothing
-is written, the home stays. The palette offers none of the other desks' acts. A finance-only user
-lands on no desk and every desk's keys do nothing there; a user with two roles is offered exactly
-those two desks. Control: a key of the user's own desk, pressed after all that, still opens its
+Signed in at their own desk, each of the demo's officer, supervisor, finance officer, auditor and
+admin presses every key the other desks bind (all those not active on their own screen): nothing
+opens, nothing is written, the home stays. The palette offers none of the other desks' acts. A
+user with no role lands on no desk and every desk's keys do nothing there; a user with two roles
+is offered exactly those two desks. Control: a key of the user's own desk, pressed after all that, still opens its
 form, so the keys did arrive. (Every act by every role through the console's Desk is in
 tests/reliability/test_roles_console.py.)
 """
@@ -21,16 +21,17 @@ from ledger.book import Ledger
 from ledger.service import Actor
 from screens.admin import AdminHome
 from screens.auditor import AuditorHome
+from screens.finance import FinanceHome
 from screens.homes import DeskChooser, NoDesk
 from screens.officer import OfficerHome
 from screens.signin import SignInScreen
 from screens.supervisor import SupervisorHome
 from console_support import SIZE, FixedClock, settle, sign_in
 
-DESKS = (OfficerHome, SupervisorHome, AuditorHome, AdminHome)
+DESKS = (OfficerHome, SupervisorHome, FinanceHome, AuditorHome, AdminHome)
 #: user -> (PIN, the desk they land on, a key of that desk that opens a screen: the control)
 USERS = {"alice": ("111111", OfficerHome, "o"), "sam": ("333333", SupervisorHome, "enter"),
-         "ava": ("444444", AuditorHome, "f"), "adam": ("555555", AdminHome, "a")}
+         "fay": ("666666", FinanceHome, "a"), "ava": ("444444", AuditorHome, "f"), "adam": ("555555", AdminHome, "a")}
 #: Keys that are everyone's: quitting, signing out, locking, help.
 EVERYONES = {"ctrl+q", "ctrl+x", "ctrl+l", "f1", "ctrl+p", "ctrl+c"}
 
@@ -93,10 +94,10 @@ async def test_a_desk_never_reaches_another_desks_acts(app, demo_db, user):
         assert app.screen is not home and file_head(demo_db) == before
 
 
-async def test_a_finance_only_user_has_no_desk_and_no_desk_key_does_anything(app, demo_db):
-    add_user(demo_db, "fiona", ("finance",), "909090")
+async def test_a_user_with_no_role_has_no_desk_and_no_desk_key_does_anything(app, demo_db):
+    add_user(demo_db, "nora", (), "909090")
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "fiona", "909090")
+        await sign_in(pilot, "nora", "909090")
         assert type(app.screen) is NoDesk
         before = file_head(demo_db)
         await press_all(pilot, set().union(*(keys_of(desk) for desk in DESKS)) - EVERYONES)

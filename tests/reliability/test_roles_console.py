@@ -35,6 +35,7 @@ from ledger.refusals import Outcome, Refused
 from ledger.service import Actor
 from screens.admin import AdminHome
 from screens.auditor import AuditorHome
+from screens.finance import FinanceHome
 from screens.homes import DeskChooser, NoDesk, home_for
 from screens.officer import OfficerHome
 from screens.supervisor import SupervisorHome
@@ -53,7 +54,8 @@ from roles_support import (
     user_of,
 )
 
-DESKS = {"officer": OfficerHome, "supervisor": SupervisorHome, "auditor": AuditorHome, "admin": AdminHome}
+DESKS = {"officer": OfficerHome, "supervisor": SupervisorHome, "finance": FinanceHome, "auditor": AuditorHome,
+         "admin": AdminHome}
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +68,8 @@ def fresh_copy(template: Path, folder: Path) -> Path:
 
 
 # -- the console: which desk -----------------------------------------------------------------------
-LANDS_ON = {"officer": OfficerHome, "supervisor": SupervisorHome, "auditor": AuditorHome, "admin": AdminHome,
-            "finance": NoDesk, "none": NoDesk, "auditor_finance": AuditorHome,
-            "officer_admin": ["officer", "admin"], "all": ["officer", "supervisor", "auditor", "admin"]}
+LANDS_ON = {**DESKS, "none": NoDesk, "auditor_finance": ["finance", "auditor"], "officer_admin": ["officer", "admin"],
+            "all": ["officer", "supervisor", "finance", "auditor", "admin"]}
 
 
 @pytest.mark.parametrize("role", [*ROLES, *SEVERAL])
@@ -86,7 +87,7 @@ def test_each_user_signs_in_to_the_desks_of_their_roles_and_no_other(template, t
 
 def test_a_desk_is_not_given_for_a_role_claimed_but_not_held():
     officer = Actor("alice", frozenset({"officer"}))
-    assert [type(home_for(officer, desk)) for desk in DESKS] == [OfficerHome, NoDesk, NoDesk, NoDesk]
+    assert [type(home_for(officer, desk)) for desk in DESKS] == [OfficerHome, NoDesk, NoDesk, NoDesk, NoDesk]
     assert type(home_for(Actor("adam", frozenset({"admin"})), "admin")) is AdminHome  # control
 
 
