@@ -27,6 +27,7 @@ OPERATIONS = frozenset({
     "open_session", "record_receipt", "collect_debt", "record_payout", "issue_warrant", "spoil_warrant", "reverse",
     "declare_count", "sign_off", "request_recount", "bank", "add_user", "change_roles", "deactivate_user",
     "unlock_user", "add_code", "retire_code", "set_setting", "receive_warrants", "resolve_banking",
+    # the finance desk's keying, and a supervisor's authorising and pay runs
     "add_payee", "key_invoice", "key_payment", "start_package", "change_package", "end_package",
     "authorise_item", "reject_item", "schedule_payrun", "close_payrun", "mark_paid",
 })

@@ -1,10 +1,10 @@
 """One desk's keys never reach another desk's acts, by key or by the command palette.
 
-Signed in at their own desk, each of the demo's officer, supervisor, auditor and admin presses
-every key the other desks bind (all those not active on their own screen): nothing opens, nothing
-is written, the home stays. The palette offers none of the other desks' acts. A finance-only user
-lands on no desk and every desk's keys do nothing there; a user with two roles is offered exactly
-those two desks. Control: a key of the user's own desk, pressed after all that, still opens its
+Signed in at their own desk, each of the demo's officer, supervisor, finance officer, auditor and
+admin presses every key the other desks bind (all those not active on their own screen): nothing
+opens, nothing is written, the home stays. The palette offers none of the other desks' acts. A
+user with no role lands on no desk and every desk's keys do nothing there; a user with two roles
+is offered exactly those two desks. Control: a key of the user's own desk, pressed after all that, still opens its
 form, so the keys did arrive. (Every act by every role through the console's Desk is in
 tests/reliability/test_roles_console.py.)
 """
@@ -31,7 +31,7 @@ from console_support import SIZE, FixedClock, settle, sign_in
 DESKS = (OfficerHome, SupervisorHome, FinanceHome, AuditorHome, AdminHome)
 #: user -> (PIN, the desk they land on, a key of that desk that opens a screen: the control)
 USERS = {"alice": ("111111", OfficerHome, "o"), "sam": ("333333", SupervisorHome, "enter"),
-         "ava": ("444444", AuditorHome, "f"), "adam": ("555555", AdminHome, "a")}
+         "fay": ("666666", FinanceHome, "a"), "ava": ("444444", AuditorHome, "f"), "adam": ("555555", AdminHome, "a")}
 #: Keys that are everyone's: quitting, signing out, locking, help.
 EVERYONES = {"ctrl+q", "ctrl+x", "ctrl+l", "f1", "ctrl+p", "ctrl+c"}
 

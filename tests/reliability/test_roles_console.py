@@ -69,9 +69,8 @@ def fresh_copy(template: Path, folder: Path) -> Path:
 
 
 # -- the console: which desk -----------------------------------------------------------------------
-LANDS_ON = {"officer": OfficerHome, "supervisor": SupervisorHome, "auditor": AuditorHome, "admin": AdminHome,
-            "finance": FinanceHome, "none": NoDesk, "auditor_finance": ["finance", "auditor"],
-            "officer_admin": ["officer", "admin"], "all": ["officer", "supervisor", "finance", "auditor", "admin"]}
+LANDS_ON = {**DESKS, "none": NoDesk, "auditor_finance": ["finance", "auditor"], "officer_admin": ["officer", "admin"],
+            "all": ["officer", "supervisor", "finance", "auditor", "admin"]}
 
 
 @pytest.mark.parametrize("role", [*ROLES, *SEVERAL])
