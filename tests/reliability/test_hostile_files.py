@@ -100,8 +100,8 @@ def full_disk(monkeypatch):
     """Every connection the store opens may not grow the file: the disk is full from the next page on."""
     connect = store_sqlite._connect
 
-    def capped(path):
-        conn = connect(path)
+    def capped(path, *how):
+        conn = connect(path, *how)
         pages = conn.execute("PRAGMA page_count").fetchone()[0]
         conn.execute(f"PRAGMA max_page_count = {pages}")
         return conn
@@ -195,8 +195,8 @@ def watched(monkeypatch):
     seen = {"statements": [], "at_close": []}
     connect, close = store_sqlite._connect, store_sqlite.SqliteStore.close
 
-    def traced(path):
-        conn = connect(path)
+    def traced(path, *how):
+        conn = connect(path, *how)
         conn.set_trace_callback(seen["statements"].append)
         return conn
 
