@@ -11,6 +11,7 @@ from ledger.admin import SETTINGS
 from ledger.chain import Entry, format_recorded_at
 from ledger.names import invoice_key
 from ledger.records import Body, FinanceException, make_body
+from ledger.references import check_reference
 from ledger.refusals import Outcome, Refused
 from ledger.service import Actor, LedgerCore, Posted, two_postings
 
@@ -50,6 +51,8 @@ class FinanceOps(LedgerCore):
             if holder is not None:
                 raise Refused(Outcome.CREDITOR_EXISTS,
                               f"creditor number {request.creditor} belongs to payee {holder['payee']}")
+            rules.raise_first(check_reference(writer, "payee", request.payee),
+                              check_reference(writer, "creditor", request.creditor))
             return self.london_date(), {}
 
         fields = {"payee": payee, "name": name, "kind": kind, "creditor": creditor}
@@ -72,7 +75,7 @@ class FinanceOps(LedgerCore):
                   "period": period, "duplicate_reason": confirm_duplicate}
 
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
-            self._check_keying(writer, request.payee, request.code)
+            self._check_keying(writer, request.payee, request.code, request.case_ref)
             key = invoice_key(request.invoice_no)
             duplicate = checks.find_duplicate(request.payee, key, request.amount_pence, request.invoice_date,
                                               writer.invoices_like(request.payee, key))
@@ -88,16 +91,17 @@ class FinanceOps(LedgerCore):
     def key_payment(self, actor: Actor, *, payee: str, amount_pence: int, code: str, reason: str,
                     case_ref: str | None = None, entry_id: str | None = None) -> Posted:
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
-            self._check_keying(writer, request.payee, request.code)
+            self._check_keying(writer, request.payee, request.code, request.case_ref)
             return self.london_date(), {"item": next_item(writer, "payment")}
 
         fields = {"payee": payee, "amount_pence": amount_pence, "code": code, "reason": reason, "case_ref": case_ref}
         return self._post(actor, "payment_keyed", FINANCE, fields, decide, entry_id)
 
     @staticmethod
-    def _check_keying(writer: Writer, payee: str, code: str, *, carer: bool = False) -> dict:
+    def _check_keying(writer: Writer, payee: str, code: str, case_ref: str | None, *, carer: bool = False) -> dict:
         row = writer.payee(payee)
         rules.raise_first(checks.check_payee(payee, row), rules.check_code(code, writer.code(code), "cost"),
+                          check_reference(writer, "case", case_ref),
                           row and checks.check_payee_usable(row, carer=carer))
         return row
 
@@ -113,7 +117,7 @@ class FinanceOps(LedgerCore):
                     "reward_pence": reward_pence, "code": code}
 
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
-            self._check_keying(writer, request.payee, request.code, carer=True)
+            self._check_keying(writer, request.payee, request.code, request.case_ref, carer=True)
             return self.london_date(), {"item": next_item(writer, "package")}
 
         return self._post(actor, "package_started", FINANCE, fields, decide, entry_id)

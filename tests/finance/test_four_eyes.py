@@ -136,3 +136,20 @@ def test_a_creditor_number_is_held_once_and_alike_names_are_an_exception(fin):
     item = fin.ledger.key_payment(fin.fay, payee="CAR3", amount_pence=2500, code="EXP1", reason="Festival").body["item"]
     notes = fin.ledger.authorise_item(fin.sam, item).body["exceptions"]
     assert [note["kind"] for note in notes] == ["payee_name_alike"] and "CAR1" in notes[0]["message"]
+
+
+# -- reference rules (DESIGN §10) reach the finance desk -------------------------------------------
+def test_payee_creditor_and_case_references_follow_the_admins_rules(fin):
+    fin.ledger.set_reference_rule(fin.adam, "payee", r"(CAR|PRV)\d+")
+    fin.ledger.set_reference_rule(fin.adam, "creditor", r"C\d{4}", "luhn")
+    fin.ledger.set_reference_rule(fin.adam, "case", r"CASE-\d+")
+    for payee, creditor in (("CARER-9", "C0042"), ("CAR9", "C0043")):
+        refused = pytest.raises(Refused, fin.ledger.add_payee, fin.fay, payee, name="Kim", kind="carer",
+                                creditor=creditor).value
+        assert refused.outcome is Outcome.REFERENCE_INVALID
+    assert fin.ledger.add_payee(fin.fay, "CAR9", name="Kim", kind="carer", creditor="C0042").outcome is Outcome.APPENDED
+    refused = pytest.raises(Refused, fin.ledger.key_payment, fin.fay, payee="CAR9", amount_pence=100, code="EXP1",
+                            reason="Festival", case_ref="CH-1").value
+    assert refused.outcome is Outcome.REFERENCE_INVALID
+    assert fin.ledger.key_payment(fin.fay, payee="CAR9", amount_pence=100, code="EXP1", reason="Festival",
+                                  case_ref="CASE-1").outcome is Outcome.APPENDED
