@@ -61,6 +61,17 @@ class Tmux:
                 if time.monotonic() > deadline:
                     raise AssertionError(f"pressing {key} changed nothing on screen:\n{self.screen()}")
                 time.sleep(0.05)
+            self.settle(deadline)
+
+    def settle(self, deadline: float, still_s: float = 0.3) -> None:
+        """Wait until the picture has not changed for `still_s`: a key's first repaint (a list closing)
+        can come before the focus has moved, and keys typed then go to the old field."""
+        last, since = self.screen(colours=True), time.monotonic()
+        while time.monotonic() - since < still_s and time.monotonic() < deadline:
+            time.sleep(0.05)
+            now = self.screen(colours=True)
+            if now != last:
+                last, since = now, time.monotonic()
 
 
 @pytest.fixture
@@ -97,6 +108,7 @@ def test_demo_console_records_a_receipt_and_quits(terminal):
     tmux.wait_for("RECOVERY —")
     tmux.move("Down", "Enter")  # the first code
     tmux.wait_for("Income code   CONTRIB")
+    tmux.settle(time.monotonic() + 30)  # the list has closed and the focus is back on the code
     tmux.move("Tab")
     tmux.keys("Jo Bloggs")
     tmux.wait_for("Jo Bloggs")
