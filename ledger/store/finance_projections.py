@@ -31,7 +31,7 @@ def _item(conn, entry: Entry, body: dict, kind: str, **columns) -> None:
 
 
 def _hands(conn, root: str, username: str) -> None:
-    conn.execute("INSERT OR IGNORE INTO item_hands (root, username) VALUES (?, ?)", (root, username))
+    conn.execute("INSERT INTO item_hands (root, username) VALUES (?, ?) ON CONFLICT DO NOTHING", (root, username))
 
 
 def _invoice_keyed(conn, entry, body):
@@ -118,7 +118,7 @@ def _overpayment_recorded(conn, entry, body):
     name = conn.execute("SELECT name FROM payees WHERE payee = ?", (body["payee"],)).fetchone()
     conn.execute(
         "INSERT INTO debtors (debtor_ref, name, raised_pence, collected_pence) VALUES (?, ?, ?, 0) "
-        "ON CONFLICT (debtor_ref) DO UPDATE SET raised_pence = raised_pence + excluded.raised_pence",
+        "ON CONFLICT (debtor_ref) DO UPDATE SET raised_pence = debtors.raised_pence + excluded.raised_pence",
         (body["debtor_ref"], name[0] if name else body["payee"], body["amount_pence"]),
     )
 

@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 
 
+def _escaped(text: str) -> str:
+    """`text` as a LIKE pattern (with ESCAPE '\\') that matches only itself, ignoring case."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _contains(text: str) -> str:
     """A LIKE pattern (with ESCAPE '\\') for "contains `text`", its wildcards taken literally."""
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return "%" + _escaped(text) + "%"
 
 
 class FinanceReads:
@@ -75,8 +80,8 @@ class FinanceReads:
         return self._all(
             "SELECT i.item, i.kind, i.payee, i.package, i.keyed_by, i.keyed_seq, i.keyed_at, i.amount_pence, "
             "i.code, i.reference, i.from_date, i.reward_pence, i.duplicate_of, p.name AS payee_name, "
-            "p.active AS payee_active, EXISTS (SELECT 1 FROM item_hands h WHERE h.root = "
-            "coalesce(i.package, i.item) AND h.username = ?) AS handled "
+            "p.active AS payee_active, CASE WHEN EXISTS (SELECT 1 FROM item_hands h WHERE h.root = "
+            "coalesce(i.package, i.item) AND h.username = ?) THEN 1 ELSE 0 END AS handled "
             "FROM items i LEFT JOIN payees p ON p.payee = i.payee "
             "WHERE i.state = 'keyed' ORDER BY i.keyed_seq LIMIT ?", (hands_of, limit))
 
@@ -92,22 +97,23 @@ class FinanceReads:
 
     def payees_like(self, text: str, limit: int) -> list[dict]:
         """Payees whose reference is `text`, then those whose reference or name contains it."""
-        pattern = _contains(text)
+        exact, pattern, like = _escaped(text), _contains(text), self.dialect.like
         return self._all(
-            "SELECT * FROM payees WHERE payee = ? COLLATE NOCASE OR payee LIKE ? ESCAPE '\\' "
-            "OR name LIKE ? ESCAPE '\\' ORDER BY payee = ? COLLATE NOCASE DESC, active DESC, payee LIMIT ?",
-            (text, pattern, pattern, text, limit))
+            f"SELECT * FROM payees WHERE payee {like} ? ESCAPE '\\' OR payee {like} ? ESCAPE '\\' "
+            f"OR name {like} ? ESCAPE '\\' ORDER BY (payee {like} ? ESCAPE '\\') DESC, active DESC, payee LIMIT ?",
+            (exact, pattern, pattern, exact, limit))
 
     def packages_like(self, text: str, limit: int) -> list[dict]:
         """Packages (not rejected) whose id, case or carer matches `text`, with the carer's name."""
-        pattern = _contains(text)
+        exact, pattern, like = _escaped(text), _contains(text), self.dialect.like
+        matches = " OR ".join(f"{column} {like} ? ESCAPE '\\'" for column in
+                              ("p.package", "p.package", "p.case_ref", "p.payee", "y.name"))
         return self._all(
             "SELECT p.*, i.state, i.reward_pence, i.keyed_by, i.decided_at, y.name AS payee_name FROM packages p "
             "JOIN items i ON i.item = p.package LEFT JOIN payees y ON y.payee = p.payee "
-            "WHERE i.state != 'rejected' AND (p.package = ? COLLATE NOCASE OR p.package LIKE ? ESCAPE '\\' "
-            "OR p.case_ref LIKE ? ESCAPE '\\' OR p.payee LIKE ? ESCAPE '\\' OR y.name LIKE ? ESCAPE '\\') "
-            "ORDER BY p.package = ? COLLATE NOCASE DESC, p.package LIMIT ?",
-            (text, pattern, pattern, pattern, pattern, text, limit))
+            f"WHERE i.state != 'rejected' AND ({matches}) "
+            f"ORDER BY (p.package {like} ? ESCAPE '\\') DESC, p.package LIMIT ?",
+            (exact, pattern, pattern, pattern, pattern, exact, limit))
 
     # -- packages and rates --------------------------------------------------------------
     def package(self, package: str) -> dict | None:

@@ -10,6 +10,7 @@ from ledger.chain import Entry
 from ledger.kinds import LIMIT_KINDS
 from ledger.store.finance_projections import FINANCE_HANDLERS
 from ledger.store import bank_projections
+from ledger.store.dialect import SQLITE
 
 Apply = Callable[[sqlite3.Connection, Entry, dict], None]
 
@@ -32,6 +33,10 @@ def apply_entry(conn: sqlite3.Connection, entry: Entry, body: dict, *, actor_fai
         _counter_entry(conn, entry, body)
     if not actor_failures_zero:
         _note_actor_success(conn, entry)
+
+
+def dialect_of(conn):
+    return getattr(conn, "dialect", SQLITE)
 
 
 def _note_actor_success(conn: sqlite3.Connection, entry: Entry) -> None:
@@ -86,7 +91,7 @@ def _setting_changed(conn, entry, body):
     conn.execute(
         "INSERT INTO settings (key, scope, value) VALUES (?, ?, ?) "
         "ON CONFLICT (key, scope) DO UPDATE SET value = excluded.value",
-        (body["key"], body.get("user", ""), body["value"]),
+        (body["key"], body.get("user", ""), dialect_of(conn).setting_in(body["value"])),
     )
 
 
@@ -136,7 +141,7 @@ def _receipt_recorded(conn, entry, body):
 def _debt_raised(conn, entry, body):
     conn.execute(
         "INSERT INTO debtors (debtor_ref, name, raised_pence, collected_pence) VALUES (?, ?, ?, 0) "
-        "ON CONFLICT (debtor_ref) DO UPDATE SET raised_pence = raised_pence + excluded.raised_pence",
+        "ON CONFLICT (debtor_ref) DO UPDATE SET raised_pence = debtors.raised_pence + excluded.raised_pence",
         (body["debtor_ref"], body["name"], body["amount_pence"]),
     )
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Iterator
 
 from ledger.chain import Entry
+from ledger.store.dialect import SQLITE
 from ledger.store.finance_reader import FinanceReads
 from ledger.store.bank_reader import BankReads
 
@@ -17,13 +17,15 @@ _SELECT_ENTRY = f"SELECT {', '.join(ENTRY_COLUMNS)} FROM entries"
 class Reader(FinanceReads, BankReads):
     """Reads over one connection; used inside a store's `reading()` or `writing()` block."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn) -> None:
+        """`conn`: a sqlite3 connection, or the PostgreSQL store's; its `dialect` names what differs."""
         self.conn = conn
+        self.dialect = getattr(conn, "dialect", SQLITE)
         self._db = None
 
     @property
     def db(self):
-        """sqlite-utils over the same connection, imported on first use (verify never needs it)."""
+        """sqlite-utils over the same SQLite connection, imported on first use (verify never needs it)."""
         if self._db is None:
             import sqlite_utils
 
@@ -66,7 +68,7 @@ class Reader(FinanceReads, BankReads):
         return self.conn.execute(f"{_SELECT_ENTRY} WHERE seq <= ? ORDER BY seq", (until_seq,))
 
     def iter_entries(self, until_seq: int | None = None, until_time: str | None = None) -> Iterator[Entry]:
-        sql, params = f"{_SELECT_ENTRY} WHERE 1", []
+        sql, params = f"{_SELECT_ENTRY} WHERE TRUE", []
         if until_seq is not None:
             sql, params = sql + " AND seq <= ?", params + [until_seq]
         if until_time is not None:
@@ -77,15 +79,13 @@ class Reader(FinanceReads, BankReads):
     def posting_totals(self, until_seq: int | None = None,
                        until_time: str | None = None) -> tuple[int, dict[str, int]]:
         """(as-of seq, net pence per account) summed by SQLite from the entries' own bodies."""
-        where, params = "WHERE 1", []
+        where, params = "WHERE TRUE", []
         if until_seq is not None:
             where, params = where + " AND seq <= ?", params + [until_seq]
         if until_time is not None:
             where, params = where + " AND recorded_at <= ?", params + [until_time]
         as_of = self._value(f"SELECT coalesce(max(seq), 0) FROM entries {where}", tuple(params))
-        rows = self.conn.execute(
-            "SELECT json_extract(posting.value, '$.account'), sum(json_extract(posting.value, '$.amount_pence')) "
-            f"FROM entries, json_each(entries.body, '$.postings') AS posting {where} GROUP BY 1", params)
+        rows = self.conn.execute(self.dialect.posting_totals(where), params)
         return as_of, dict(rows.fetchall())
 
     def count_entries(self) -> int:
@@ -108,15 +108,18 @@ class Reader(FinanceReads, BankReads):
         return self._all("SELECT * FROM codes ORDER BY type, code")
 
     def setting(self, key: str, user: str = "") -> int | None:
-        return self._value("SELECT value FROM settings WHERE key = ? AND scope = ?", (key, user))
+        return self.dialect.setting_out(
+            self._value("SELECT value FROM settings WHERE key = ? AND scope = ?", (key, user)))
 
     def setting_for(self, key: str, user: str) -> int | None:
         """The user's own value of a setting, else the office-wide one: one lookup."""
-        return self._value("SELECT coalesce((SELECT value FROM settings WHERE key = ? AND scope = ?), "
-                           "(SELECT value FROM settings WHERE key = ? AND scope = ''))", (key, user, key))
+        return self.dialect.setting_out(self._value(
+            "SELECT coalesce((SELECT value FROM settings WHERE key = ? AND scope = ?), "
+            "(SELECT value FROM settings WHERE key = ? AND scope = ''))", (key, user, key)))
 
     def settings(self) -> list[dict]:
-        return self._all("SELECT * FROM settings ORDER BY key, scope")
+        rows = self._all("SELECT * FROM settings ORDER BY key, scope")
+        return [{**row, "value": self.dialect.setting_out(row["value"])} for row in rows]
 
     def office(self) -> str:
         entry = self.entry(1)
@@ -263,13 +266,13 @@ class Reader(FinanceReads, BankReads):
     def entry_page(self, business_date: str, actor: str, kind: str, code: str, *, after_seq: int | None,
                    before_seq: int | None, limit: int) -> list[dict]:
         """A page by keyset on seq: after_seq pages forward, before_seq backward (rows still ascending)."""
-        where, params = ["1"], []
+        where, params = ["TRUE"], []
         for column, value in (("business_date", business_date), ("actor", actor), ("kind", kind)):
             if value:
                 where.append(f"{column} = ?")
                 params.append(value)
         if code:
-            where.append("json_extract(body, '$.code') = ?")
+            where.append(f"{self.dialect.json_text('body', 'code')} = ?")
             params.append(code)
         if after_seq is not None:
             where.append("seq > ?")
