@@ -77,12 +77,13 @@ def bank_takings(args) -> int:
 
 
 def _profiles(args) -> dict:
-    from ledger.statement_profiles import ProfileError, load_profiles, user_rules_path
+    from ledger.location import sidecar_path
+    from ledger.statement_profiles import OFFICE_RULES_SUFFIX, ProfileError, load_profiles
 
     if args.rules and not Path(args.rules).is_file():
         raise UsageError(f"cashdesk: no rules file {args.rules}")
     try:
-        return load_profiles(user_rules_path(resolve_db_path(args.db)), args.rules)
+        return load_profiles(sidecar_path(resolve_db_path(args.db), OFFICE_RULES_SUFFIX), args.rules)
     except ProfileError as error:
         raise UsageError(f"cashdesk: {error}") from None
 

@@ -11,13 +11,19 @@ from ledger.bank_demo import import_demo_statement
 from ledger.book import Ledger
 from ledger.demo import LOGINS, build_demo
 from ledger.service import Actor
+from ledger.store import describe, is_database_url, ledger_exists
 
 
 def run_demo(args) -> int:
     path = resolve_db_path(args.db)
-    if path.exists():
+    if ledger_exists(path):
         ledger = Ledger.open(path)
-        print(f"Using the existing ledger at {path}")
+        print(f"Using the existing ledger at {describe(path)}")
+    elif is_database_url(path):  # built in place: an empty database, its tables left empty if it fails
+        with build_demo(path) as demo:
+            import_demo_statement(demo, Actor("sam", frozenset({"supervisor"})))
+        ledger = Ledger.open(path)
+        print(f"Created the demo ledger in {describe(path)}")
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".building")
@@ -39,7 +45,7 @@ def run_demo(args) -> int:
         from console.run import run_console
 
         return run_console(str(path))
-    print("\nTry:  cashdesk --db", path, "           (the console)")
+    print("\nTry:  cashdesk --db", describe(path), "           (the console)")
     print("      cashdesk session open --float 50.00 --as alice")
     print("      cashdesk receipt --amount 12.50 --method cash --code RECORDS --payer 'J Smith' --as alice")
     print("      cashdesk report limits")

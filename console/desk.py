@@ -19,7 +19,7 @@ from console.finance_desk import FinanceDesk
 from ledger import audit, reports, views
 from ledger.book import Ledger
 from ledger.service import Actor, Clock, utc_now
-from ledger.store import KeptStore, StoreError
+from ledger.store import KeptStore, StoreError, is_database_url
 
 LONDON = ZoneInfo("Europe/London")
 #: The service-layer writes the console's screens ask for; `Desk.act` calls nothing else by name.
@@ -36,9 +36,9 @@ OPERATIONS = frozenset({
 class Desk(FinanceDesk, BankingDesk):
     """Every ledger call the console makes, by name, each in its own `with Ledger.open(...)`."""
 
-    def __init__(self, path: Path, clock: Clock = utc_now, terminal: str | None = None,
+    def __init__(self, path: Path | str, clock: Clock = utc_now, terminal: str | None = None,
                  ids: Callable[[], str] | None = None) -> None:
-        self.path = Path(path)
+        self.path = path if is_database_url(path) else Path(path)
         self.clock = clock
         self.terminal = terminal
         self.new_entry_id = ids or (lambda: f"c-{uuid.uuid4().hex}")

@@ -19,16 +19,19 @@ class BankingDesk:
 
         return self._with(lambda ledger: banking(ledger.store, self.today()))
 
+    def _profiles(self) -> dict:
+        """The shipped profiles and the office's own, from the rules file beside the ledger."""
+        from ledger.location import sidecar_path
+        from ledger.statement_profiles import OFFICE_RULES_SUFFIX, load_profiles
+
+        return load_profiles(sidecar_path(self.path, OFFICE_RULES_SUFFIX))
+
     def statement_profiles(self) -> list[tuple[str, str]]:
         """(name, description) of every profile: shipped, and the office's beside the ledger."""
-        from ledger.statement_profiles import load_profiles, user_rules_path
-
-        return [(profile.name, profile.description) for profile in load_profiles(user_rules_path(self.path)).values()]
+        return [(profile.name, profile.description) for profile in self._profiles().values()]
 
     def import_statement(self, actor: Actor, path: str, profile_name: str) -> StatementImport:
-        from ledger.statement_profiles import load_profiles, user_rules_path
-
-        profile = load_profiles(user_rules_path(self.path))[profile_name]
+        profile = self._profiles()[profile_name]
         return self._with(lambda ledger: ledger.import_statement(actor, path, profile))
 
     def reference_rules(self) -> dict[str, ReferenceRule]:

@@ -13,6 +13,7 @@ from console.parser import UsageError
 from console.settings import default_db_path, resolve_db_path
 from ledger import audit, reports
 from ledger.book import Ledger
+from ledger.store import describe, ledger_exists
 
 
 def _roles(text: str) -> tuple[str, ...]:
@@ -38,7 +39,7 @@ def init(args) -> int:
     pins = Pins(args.pin_stdin)
     with Ledger.create(path, office=args.office, admin=args.admin, pin=pins.next(args.admin)) as ledger:
         head = audit.verify(ledger.store).head
-    print(f"created {path} for {args.office}; admin {args.admin}; head {head}")
+    print(f"created {describe(path)} for {args.office}; admin {args.admin}; head {head}")
     return 0
 
 
@@ -218,7 +219,7 @@ def simulate(args) -> int:
 
     path = resolve_db_path(args.db)
     clock = SimClock(datetime(2000, 1, 1, tzinfo=timezone.utc))
-    new_ledger = not path.exists()
+    new_ledger = not ledger_exists(path)
     if new_ledger:
         Ledger.create(path, office="Simulated Office", admin="simadmin", pin="135790", clock=clock,
                       terminal="simulate").close()

@@ -9,11 +9,11 @@ def run_console(db: str | None) -> int:
     """Run the Textual console on the ledger until the user quits; exit 0, terminal restored."""
     from console.app import CashdeskApp
     from console.desk import Desk
-    from ledger.store import LedgerMissing
+    from ledger.store import LedgerMissing, describe, ledger_exists
 
     path = resolve_db_path(db)
-    if not path.exists():
-        raise LedgerMissing(f"no ledger at {path}: create one with `cashdesk init` or try `cashdesk demo`")
+    if not ledger_exists(path):
+        raise LedgerMissing(f"no ledger at {describe(path)}: create one with `cashdesk init` or try `cashdesk demo`")
     result = CashdeskApp(Desk(path)).run()
     return result if isinstance(result, int) else 0
 
@@ -24,11 +24,11 @@ def serve_console(db: str | None, host: str, port: int, public: bool, public_url
     import sys
 
     from console.parser import UsageError
-    from ledger.store import LedgerMissing
+    from ledger.store import LedgerMissing, describe, ledger_exists
 
     path = resolve_db_path(db)
-    if not path.exists():
-        raise LedgerMissing(f"no ledger at {path}: create one with `cashdesk init` or `cashdesk demo --no-ui`")
+    if not ledger_exists(path):
+        raise LedgerMissing(f"no ledger at {describe(path)}: create one with `cashdesk init` or `cashdesk demo --no-ui`")
     if not is_loopback(host) and not public:
         raise UsageError(f"cashdesk serve: {host} is not loopback; add --public (and put a TLS reverse "
                          "proxy in front of it)")
@@ -41,15 +41,28 @@ def serve_console(db: str | None, host: str, port: int, public: bool, public_url
               "(https), given as --public-url (see README)", file=sys.stderr, flush=True)
     from textual_serve.server import Server
 
-    command = shlex.join([sys.executable, "-m", "console.cli", "--db", str(path.resolve())])
+    command = shlex.join([sys.executable, "-m", "console.cli", *_db_argument(path)])
     _name_the_terminal(port)
-    print(f"cashdesk console for {path}\nopen {address}/ in a browser (each tab is its own console; "
+    print(f"cashdesk console for {describe(path)}\nopen {address}/ in a browser (each tab is its own console; "
           "ctrl+c stops the server)", flush=True)
     try:
         Server(command, host=host, port=port, title="cashdesk", public_url=address).serve()
     except OSError as error:
         raise UsageError(f"cashdesk serve: cannot listen on {host} port {port}: {error.strerror or error}") from None
     return 0
+
+
+def _db_argument(path) -> list[str]:
+    """How each tab's console process is told the ledger: a file by --db; a URL through the environment,
+    which the tabs inherit, so that no password shows in the process list."""
+    import os
+
+    from ledger.store import is_database_url
+
+    if is_database_url(path):
+        os.environ["CASHDESK_DB"] = path
+        return []
+    return ["--db", str(path.resolve())]
 
 
 def is_loopback(host: str) -> bool:

@@ -41,14 +41,15 @@ class Ledger(AdminOps, CounterOps, EndOfDayOps, BankingOps, FinanceOps, PayRunOp
     def create(cls, location: str | os.PathLike, *, office: str, admin: str, pin: str,
                clock: Clock = utc_now, terminal: str | None = None,
                ids: Callable[[], str] = new_entry_id) -> "Ledger":
-        """A new ledger file with its book and first admin; nothing is left behind if refused."""
+        """A new ledger (a file, or an empty PostgreSQL database) with its book and first admin; nothing is
+        left behind if refused."""
         store = create_store(location)
         ledger = cls(store, clock, terminal, ids)
         try:
             ledger.start_book(office, admin, pin)
         except BaseException:
             store.close()
-            for suffix in ("", "-wal", "-shm"):
+            for suffix in (("", "-wal", "-shm") if store.kind == "sqlite" else ()):  # a database keeps its empty tables
                 try:
                     os.remove(f"{location}{suffix}")
                 except FileNotFoundError:

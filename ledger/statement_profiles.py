@@ -55,10 +55,8 @@ class _Draft:
     values: dict = field(default_factory=dict)
 
 
-def user_rules_path(ledger_path: str | Path) -> Path:
-    """The office's own rules file: beside the ledger, like its anchor log."""
-    path = Path(ledger_path)
-    return path.with_name(path.name + ".bank-rules")
+#: The office's own rules file sits beside the ledger, like its anchor log (ledger.location.sidecar_path).
+OFFICE_RULES_SUFFIX = ".bank-rules"
 
 
 def load_profiles(*extra: str | Path | None) -> dict[str, Profile]:

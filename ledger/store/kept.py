@@ -6,10 +6,12 @@ import os
 import threading
 from pathlib import Path
 
-from ledger.store.sqlite import SqliteStore
+from ledger.location import is_database_url
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
+def _identity(path) -> tuple[int, int] | None:
+    if is_database_url(path):  # a database server: always the same ledger
+        return (0, 0)
     try:
         info = path.stat()
     except OSError:
@@ -28,9 +30,11 @@ class KeptStore:
     the path afresh, and is refused as before. Closing it, as the last connection, checkpoints as usual."""
 
     def __init__(self, path: str | os.PathLike) -> None:
-        self.path = Path(path)
+        from ledger.store import open_store
+
+        self.path = path if is_database_url(path) else Path(path)
         self._lock = threading.Lock()
-        self._store: SqliteStore | None = SqliteStore.open(self.path, any_thread=True)
+        self._store = open_store(self.path, any_thread=True)
         self._identity = _identity(self.path)
         self._lent = False
 
@@ -39,7 +43,7 @@ class KeptStore:
         """False once the file it opened was found moved, replaced or removed, or it was closed."""
         return self._store is not None
 
-    def borrow(self) -> SqliteStore | None:
+    def borrow(self):
         """The kept store, if it is free and still the file at `path`; else None (open one instead)."""
         with self._lock:
             if self._store is None or self._lent:
@@ -51,7 +55,7 @@ class KeptStore:
             self._lent = True
             return self._store
 
-    def give_back(self, store: SqliteStore) -> None:
+    def give_back(self, store) -> None:
         with self._lock:
             self._lent = False
             if store.conn.in_transaction:  # never lent again in a state a call did not leave cleanly

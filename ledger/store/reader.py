@@ -101,6 +101,10 @@ class Reader(FinanceReads, BankReads):
     def credential(self, username: str) -> dict | None:
         return self._one("SELECT * FROM credentials WHERE username = ?", (username,))
 
+    def credential_rows(self) -> list[tuple]:
+        """(username, salt, pin_hash, params) of every PIN, for copying a ledger whole."""
+        return self.conn.execute("SELECT username, salt, pin_hash, params FROM credentials ORDER BY username").fetchall()
+
     def code(self, code: str) -> dict | None:
         return self._one("SELECT * FROM codes WHERE code = ?", (code,))
 

@@ -11,7 +11,6 @@ import urllib.parse
 from pathlib import Path
 from typing import Iterator
 
-from ledger.chain import GENESIS_HASH, Entry, canonical_body, entry_hash
 from ledger.private_files import PRIVATE_FILE_MODE
 from ledger.store import schema
 from ledger.store.errors import (
@@ -23,7 +22,8 @@ from ledger.store.errors import (
     translate_errors,
 )
 from ledger.store.projections import apply_entry
-from ledger.store.reader import ENTRY_COLUMNS, Reader
+from ledger.store.reader import Reader
+from ledger.store.writer import Writer
 
 #: Filesystems where SQLite's WAL (shared memory, POSIX locks) cannot be trusted: network and cluster disks.
 NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "ncpfs", "afs", "9p", "ceph",
@@ -173,11 +173,18 @@ def _check_it_is_ours(conn: sqlite3.Connection, path: Path) -> int:
 class SqliteStore:
     """One open ledger file. Use `writing()` for every write; `reading()` for a consistent view."""
 
+    kind = "sqlite"
+
     def __init__(self, path: Path, conn: sqlite3.Connection, immutable_stamp: tuple | None = None) -> None:
-        self.path = path
+        self.path = self.location = path
         self.conn = conn
         #: Set when the file was opened immutable (a read-only folder): its stamp when opened.
         self.immutable_stamp = immutable_stamp
+
+    @property
+    def name(self) -> str:
+        """How messages name this ledger."""
+        return str(self.path)
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -313,47 +320,3 @@ class SqliteStore:
             finally:
                 target.close()
         return dest
-
-
-_INSERT_ENTRY = f"INSERT INTO entries ({', '.join(ENTRY_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-
-
-class Writer(Reader):
-    """Inside `writing()`: the reads the rules need, plus `append`.
-
-    A Writer lives for one transaction, holding the write lock: the user rows it has read since its
-    last append are still current, so `append` can tell when the actor's failure count is already 0."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        super().__init__(conn)
-        self._users_read: dict[str, dict | None] = {}
-
-    def user(self, username: str) -> dict | None:
-        row = super().user(username)
-        self._users_read[username] = row
-        return row
-
-    def append(
-        self, *, kind: str, entry_id: str, business_date: str, actor: str, terminal: str,
-        recorded_at: str, body: dict,
-    ) -> Entry:
-        """Chain one entry onto the head and project it, inside the caller's transaction."""
-        head_seq, head_hash = self.head()
-        seq, prev_hash = head_seq + 1, head_hash or GENESIS_HASH
-        text = canonical_body(body)
-        digest = entry_hash(prev_hash, seq, entry_id, kind, recorded_at, business_date, actor, terminal, text)
-        entry = Entry(seq, entry_id, kind, recorded_at, business_date, actor, terminal, text, prev_hash, digest)
-        self.conn.execute(_INSERT_ENTRY,
-                          (seq, entry_id, kind, recorded_at, business_date, actor, terminal, text, prev_hash, digest))
-        actor_row = self._users_read.get(actor)
-        apply_entry(self.conn, entry, body, actor_failures_zero=actor_row is not None and actor_row["failures"] == 0)
-        self._users_read.clear()  # the projections just changed: read again before trusting a row
-        return entry
-
-    def set_credential(self, username: str, salt: bytes, pin_hash: bytes, params: str) -> None:
-        self.conn.execute(
-            "INSERT INTO credentials (username, salt, pin_hash, params) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (username) DO UPDATE SET salt = excluded.salt, pin_hash = excluded.pin_hash, "
-            "params = excluded.params",
-            (username, salt, pin_hash, params),
-        )

@@ -12,7 +12,8 @@ from bank_support import EIGHT_FIELD_HEADER, generic_csv, statement
 
 from ledger import statements
 from ledger.refusals import Outcome, Refused
-from ledger.statement_profiles import ProfileError, load_profiles, parse_rules, user_rules_path
+from ledger.location import sidecar_path
+from ledger.statement_profiles import OFFICE_RULES_SUFFIX, ProfileError, load_profiles, parse_rules
 from ledger.statements import StatementUnreadable, read_statement
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
@@ -201,8 +202,8 @@ fields date, amount, reference
 
 def test_an_office_rules_file_adds_a_profile_and_replaces_a_shipped_one(tmp_path):
     ledger_path = tmp_path / "ledger.db"
-    user_rules_path(ledger_path).write_text(OFFICE_RULES, encoding="utf-8")
-    profiles = load_profiles(user_rules_path(ledger_path))
+    sidecar_path(ledger_path, OFFICE_RULES_SUFFIX).write_text(OFFICE_RULES, encoding="utf-8")
+    profiles = load_profiles(sidecar_path(ledger_path, OFFICE_RULES_SUFFIX))
     assert profiles["eight-field"].source == "shipped"
     assert profiles["generic"].fields == ("date", "amount", "reference")
     office = profiles["lloyds-ish"]

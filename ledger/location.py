@@ -12,12 +12,15 @@ import os
 import re
 from pathlib import Path
 
-from ledger.store.errors import LedgerUnusable
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
 #: libpq's own environment variables that choose the server and TLS (they apply when the URL is silent).
 HOST_VARIABLE, SSLMODE_VARIABLE = "PGHOST", "PGSSLMODE"
+
+
+class LocationInvalid(ValueError):
+    """A URL libpq cannot read, or one that would send the ledger to another host in clear text."""
 
 
 def is_database_url(location) -> bool:
@@ -31,14 +34,17 @@ def url_parts(url: str) -> dict[str, str]:
     try:
         return {key: str(value) for key, value in conninfo_to_dict(url).items()}
     except Exception as error:  # psycopg.ProgrammingError; its text never holds the password's value
-        raise LedgerUnusable(f"{describe_unparsed(url)} is not a PostgreSQL URL libpq can read ({error})") from None
+        raise LocationInvalid(f"{describe_unparsed(url)} is not a PostgreSQL URL libpq can read ({error})") from None
 
 
 def describe(location) -> str:
     """The location as a person may see it: a path, or the URL without its password."""
     if not is_database_url(location):
         return str(location)
-    parts = url_parts(location)
+    try:
+        parts = url_parts(location)
+    except LocationInvalid:
+        return describe_unparsed(location)
     user = parts.get("user", "")
     host = parts.get("host") or os.environ.get(HOST_VARIABLE, "")
     port = f":{parts['port']}" if parts.get("port") else ""
@@ -73,7 +79,7 @@ def check_transport(url: str) -> None:
     explicit = parts.get("sslmode") or os.environ.get(SSLMODE_VARIABLE)
     remote = [host for host in hosts(parts) if not is_local(host)]
     if remote and not explicit:
-        raise LedgerUnusable(
+        raise LocationInvalid(
             f"{describe(url)}: {remote[0]} is another host, and the URL does not say how to use TLS; add "
             "sslmode=verify-full (or require) to the URL, or sslmode=disable to accept a connection in clear text")
 

@@ -1,0 +1,294 @@
+"""The PostgreSQL store: the same reads, writes and projections as the SQLite one, on a database server.
+
+Every write is one transaction that first locks the chain's head row, so terminals on any host take
+turns exactly as SQLite's BEGIN IMMEDIATE makes them; reads run in one REPEATABLE READ snapshot. A
+connection found dropped before a transaction starts is opened again and the transaction tried again;
+one dropped inside a write is refused with a line saying whether it was committed (looked up by its
+entry ids on a fresh connection). psycopg is imported only here, and only for a postgresql:// ledger.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import time
+from typing import Iterator
+
+import psycopg
+from psycopg import pq
+from psycopg.types.numeric import NumericLoader
+
+from ledger.store import pg_schema
+from ledger.store.dialect import POSTGRES
+from ledger.store.errors import LedgerExists, LedgerMissing, LedgerUnusable
+from ledger.location import LocationInvalid, check_transport, describe
+from ledger.store.pg_errors import ConnectionDropped, translate_pg_errors
+from ledger.store.projections import apply_entry
+from ledger.store.reader import Reader
+from ledger.store.schema import PROJECTIONS, SCHEMA_VERSION
+from ledger.store.writer import Writer
+
+MINIMUM_SERVER = 150000
+CONNECT_ATTEMPTS = 3
+#: How long a write waits for another terminal's write to finish before it is refused as busy.
+LOCK_TIMEOUT = "60s"
+
+
+@functools.lru_cache(maxsize=512)
+def to_psycopg(sql: str) -> str:
+    """The store's SQL (`?` placeholders) as psycopg's (`%s`, a literal % doubled)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class _IntegralNumericLoader(NumericLoader):
+    """sum() over BIGINT is NUMERIC in PostgreSQL: pence come back as int, as SQLite gives them."""
+
+    def load(self, data):
+        value = super().load(data)
+        return int(value) if value == value.to_integral_value() else value
+
+
+class PgConnection:
+    """psycopg's connection, spoken to in the store's SQL, with the few methods the store's code uses."""
+
+    dialect = POSTGRES
+
+    def __init__(self, raw: psycopg.Connection) -> None:
+        self.raw = raw
+
+    def execute(self, sql: str, params=()) -> psycopg.Cursor:
+        return self.raw.execute(to_psycopg(sql), tuple(params))
+
+    def executemany(self, sql: str, rows) -> None:
+        with self.raw.cursor() as cursor:
+            cursor.executemany(to_psycopg(sql), list(rows))
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.info.transaction_status != pq.TransactionStatus.IDLE
+
+    def rollback(self) -> None:
+        self.raw.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def _connect(url: str, *, durable: bool, read_only: bool) -> PgConnection:
+    raw = psycopg.connect(url, autocommit=True, connect_timeout=10,
+                          **({} if "application_name" in url else {"application_name": "cashdesk"}))
+    raw.adapters.register_loader("numeric", _IntegralNumericLoader)
+    raw.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
+    if not durable:  # synthetic history only: a server crash may lose the last commits, never corrupt
+        raw.execute("SET synchronous_commit = off")
+    if read_only:
+        raw.execute("SET default_transaction_read_only = on")
+    return PgConnection(raw)
+
+
+class PgStore:
+    """One ledger in a PostgreSQL database. The same interface as `SqliteStore`."""
+
+    kind = "postgresql"
+
+    def __init__(self, url: str, conn: PgConnection, *, durable: bool = True, read_only: bool = False) -> None:
+        self.location = url
+        self.conn = conn
+        self.durable = durable
+        self.read_only = read_only
+        self.immutable_stamp = None
+
+    @property
+    def name(self) -> str:
+        return describe(self.location)
+
+    # -- opening -------------------------------------------------------------------------
+    @classmethod
+    def create(cls, url: str) -> "PgStore":
+        """A new ledger in an empty database (the caller appends `book_created` next)."""
+        store = cls._connected(url, durable=True, read_only=False)
+        try:
+            with translate_pg_errors(store.name):
+                tables = _tables(store.conn)
+                if tables:
+                    _check_it_is_empty(store.conn, store.name, tables)
+                    return store
+                store.conn.execute("BEGIN")
+                for statement in (*pg_schema.CORE, *pg_schema.projection_ddl()):
+                    store.conn.execute(statement)
+                _grant_to_app_role(store.conn)
+                store.conn.execute("COMMIT")
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @classmethod
+    def open(cls, url: str, *, durable: bool = True, read_only: bool = False, any_thread: bool = False) -> "PgStore":
+        """An existing ledger; refuses an empty database, a stranger's tables, a newer schema."""
+        store = cls._connected(url, durable=durable, read_only=read_only)
+        try:
+            with translate_pg_errors(store.name):
+                version = _check_it_is_ours(store.conn, store.name)
+                if version < SCHEMA_VERSION and not read_only:
+                    store._upgrade()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @classmethod
+    def _connected(cls, url: str, *, durable: bool, read_only: bool) -> "PgStore":
+        try:
+            check_transport(url)
+        except LocationInvalid as refusal:
+            raise LedgerUnusable(str(refusal)) from None
+        with translate_pg_errors(describe(url)):
+            conn = _connect(url, durable=durable, read_only=read_only)
+            server = conn.raw.info.server_version
+            encoding = conn.raw.info.parameter_status("server_encoding")
+        if server < MINIMUM_SERVER or encoding != "UTF8":
+            conn.close()
+            raise LedgerUnusable(f"{describe(url)}: cashdesk needs PostgreSQL 15 or later with UTF8 encoding "
+                                 f"(this server is {server // 10000}, {encoding})")
+        return cls(url, conn, durable=durable, read_only=read_only)
+
+    def _upgrade(self) -> None:
+        with self.writing() as writer:
+            for statement in pg_schema.projection_ddl():
+                writer.conn.execute(statement)
+            writer.conn.execute("UPDATE cashdesk_meta SET value = ? WHERE key = 'schema_version'",
+                                (str(SCHEMA_VERSION),))
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "PgStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- transactions --------------------------------------------------------------------
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Reader]:
+        """One snapshot for every query inside (REPEATABLE READ, read only: it never waits or fails)."""
+        with translate_pg_errors(self.name):
+            self._begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try:
+                yield Reader(self.conn)
+            finally:
+                if self.conn.in_transaction and not self.conn.raw.closed:
+                    self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Writer]:
+        """The one write path: BEGIN, lock the chain head, read, check, append, COMMIT (or roll back)."""
+        with translate_pg_errors(self.name):
+            self._begin("BEGIN")
+            self.conn.execute("SELECT seq FROM chain_head WHERE id = 1 FOR UPDATE")
+            writer = Writer(self.conn)
+            try:
+                yield writer
+            except BaseException:
+                if not self.conn.raw.closed and self.conn.in_transaction:
+                    self.conn.rollback()
+                raise
+            self._commit(writer)
+
+    def _begin(self, statement: str) -> None:
+        """Start a transaction; a connection that dropped while idle is opened again first."""
+        for attempt in range(CONNECT_ATTEMPTS):
+            try:
+                if self.conn.raw.closed:
+                    self.conn = _connect(self.location, durable=self.durable, read_only=self.read_only)
+                self.conn.execute(statement)
+                return
+            except psycopg.OperationalError:
+                if attempt == CONNECT_ATTEMPTS - 1:
+                    raise
+                self.conn.close()
+                time.sleep(0.2 * (attempt + 1))
+
+    def _commit(self, writer: Writer) -> None:
+        try:
+            self.conn.execute("COMMIT")
+        except psycopg.OperationalError:
+            raise ConnectionDropped(self._commit_outcome(writer.appended_ids)) from None
+
+    def _commit_outcome(self, entry_ids: list[str]) -> str:
+        """After the connection dropped at COMMIT: was it committed? Asked on a fresh connection."""
+        if not entry_ids:
+            return "the connection to the ledger dropped while committing; nothing needed keeping"
+        try:
+            self.conn = _connect(self.location, durable=self.durable, read_only=self.read_only)
+            found = self.conn.execute("SELECT count(*) FROM entries WHERE entry_id = ANY(?)",
+                                      (entry_ids,)).fetchone()[0]
+        except psycopg.OperationalError:
+            return (f"the connection to the ledger dropped while committing entry {entry_ids[0]}; "
+                    "whether it was recorded is unknown: look for it with `cashdesk verify` before trying again")
+        if found == len(entry_ids):
+            return f"the connection dropped just after committing: entry {entry_ids[0]} is recorded; do not repeat it"
+        return "the connection to the ledger dropped before the write was committed; nothing was written; try again"
+
+    # -- maintenance ---------------------------------------------------------------------
+    def rebuild(self) -> int:
+        """Empty every projection and replay `entries` into them; returns entries replayed."""
+        with self.writing() as writer:
+            for statement in pg_schema.projection_ddl():
+                writer.conn.execute(statement)
+            for name in PROJECTIONS:
+                writer.conn.execute(f"DELETE FROM {name}")
+            count = 0
+            for entry in writer.iter_entries():
+                apply_entry(self.conn, entry, entry.body_dict())
+                count += 1
+        return count
+
+    def ensure_projections(self) -> bool:
+        """Missing projection tables are created and every projection rebuilt; True when that happened."""
+        if set(PROJECTIONS) <= set(_tables(self.conn)):
+            return False
+        self.rebuild()
+        return True
+
+
+def _tables(conn: PgConnection) -> list[str]:
+    rows = conn.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")
+    return [name for (name,) in rows]
+
+
+def _check_it_is_empty(conn: PgConnection, name: str, tables: list[str]) -> None:
+    """A database already holding cashdesk's tables but no entry (a first `init` or copy that failed) may be
+    used for a new ledger; anything else is refused."""
+    _check_it_is_ours(conn, name)
+    if conn.execute("SELECT count(*) FROM entries").fetchone()[0]:
+        raise LedgerExists(f"{name} already holds a ledger; choose an empty database")
+
+
+def _check_it_is_ours(conn: PgConnection, name: str) -> int:
+    tables = _tables(conn)
+    if not tables:
+        raise LedgerMissing(f"no ledger in {name}: create one with `cashdesk --db URL init` or `cashdesk --db URL demo`")
+    if "cashdesk_meta" not in tables:
+        raise LedgerUnusable(f"{name} is not a cashdesk ledger")
+    meta = dict(conn.execute("SELECT key, value FROM cashdesk_meta").fetchall())
+    if meta.get("application") != pg_schema.APPLICATION:
+        raise LedgerUnusable(f"{name} is not a cashdesk ledger")
+    version = int(meta.get("schema_version", "0"))
+    if version > SCHEMA_VERSION:
+        raise LedgerUnusable(f"{name} was written by a newer cashdesk (schema {version}); upgrade cashdesk to open it")
+    return version
+
+
+def _grant_to_app_role(conn: PgConnection) -> None:
+    """Create the application's role when this owner may, then grant it what a counter needs."""
+    conn.execute("SAVEPOINT app_role")
+    try:
+        conn.execute(pg_schema.CREATE_APP_ROLE)
+    except psycopg.errors.InsufficientPrivilege:
+        conn.execute("ROLLBACK TO SAVEPOINT app_role")
+    exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", (pg_schema.APP_ROLE,)).fetchone()
+    if exists:
+        for statement in pg_schema.grants():
+            conn.execute(statement)
