@@ -74,7 +74,10 @@ def rebuild(args) -> int:
 
 
 def backup(args) -> int:
+    """A file the ledger can be restored from: SQLite's online backup, or a PostgreSQL ledger copied to SQLite."""
     with open_store(args, read_only=True) as store:
+        if store.kind != "sqlite":
+            return _copy(store, args.dest, "backed up to")
         dest = store.backup(args.dest)
     from ledger.store import open_store as open_file
 
@@ -87,5 +90,20 @@ def backup(args) -> int:
     return 0
 
 
+def copy(args) -> int:
+    from console.settings import resolve_db_path
+
+    with open_store(args, read_only=True) as store:
+        return _copy(store, resolve_db_path(args.to), "copied to")
+
+
+def _copy(store, target, verb: str) -> int:
+    from ledger.copying import copy_ledger
+
+    copied = copy_ledger(store, target)
+    print(f"{verb} {copied.target}: {copied.entries} entries verified; head {copied.head}, as the source's")
+    return 0
+
+
 HANDLERS = {"verify": verify, "head": head, "replay": replay, "export": export, "rebuild": rebuild,
-            "backup": backup}
+            "backup": backup, "copy": copy}

@@ -130,7 +130,7 @@ def read_text_file(path: str) -> str:
         raise UsageError(f"cashdesk: {path} is not UTF-8 text") from None
 
 
-AUDIT_COMMANDS = ("verify", "head", "replay", "export", "rebuild", "backup")
+AUDIT_COMMANDS = ("verify", "head", "replay", "export", "rebuild", "backup", "copy")
 
 
 def run(args) -> int:

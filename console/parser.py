@@ -88,7 +88,8 @@ def _money_command(sub, name: str, help_text: str) -> argparse.ArgumentParser:
 
 def build_parser() -> Parser:
     parser = Parser(prog="cashdesk", description="The council counter's cash desk on a hash-chained ledger.")
-    parser.add_argument("--db", metavar="PATH", help="the ledger file (default: $CASHDESK_DB, else the user data dir)")
+    parser.add_argument("--db", metavar="PATH|URL", help="the ledger: a SQLite file, or a postgresql:// URL "
+                        "(default: $CASHDESK_DB, else ledger.db in the user data dir)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     _setup_commands(sub)
     _counter_commands(sub)
@@ -274,8 +275,11 @@ def _audit_commands(sub) -> None:
                        help="the address browsers open, when a reverse proxy stands in front "
                             "(e.g. https://counter.example.council)")
     sub.add_parser("rebuild", help="drop and rebuild every projection from the entries")
-    backup = sub.add_parser("backup", help="an online copy that is verified")
+    backup = sub.add_parser("backup", help="an online copy that is verified (of a PostgreSQL ledger: a SQLite file)")
     backup.add_argument("dest")
+    copy = sub.add_parser("copy", help="copy the ledger whole into a new SQLite file or an empty PostgreSQL database, "
+                          "then verify the copy has the same entries and head")
+    copy.add_argument("--to", required=True, metavar="PATH|URL", help="a new file, or a postgresql:// URL")
 
 
 def read_stdin_lines() -> list[str]:

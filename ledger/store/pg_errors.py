@@ -26,7 +26,7 @@ def _reason(error: psycopg.Error) -> str:
 
 
 @contextlib.contextmanager
-def translate_pg_errors(name: str) -> Iterator[None]:
+def translate_pg_errors(name: str, connecting: bool = False) -> Iterator[None]:
     """psycopg's errors about the server or the connection as StoreErrors naming `name` (a password-free URL).
     Errors that mean a bug (a constraint, a syntax error) go on as they are."""
     try:
@@ -43,6 +43,8 @@ def translate_pg_errors(name: str) -> Iterator[None]:
     except (errors.InvalidCatalogName, errors.InvalidAuthorizationSpecification, errors.InvalidPassword) as error:
         raise LedgerUnreachable(f"cannot use {name}: {_reason(error)}") from None
     except psycopg.OperationalError as error:
+        if connecting:
+            raise LedgerUnreachable(f"cannot connect to {name}: {_reason(error)}") from None
         raise LedgerUnreachable(f"lost or could not open the connection to {name} ({_reason(error)}); "
                                 "nothing was written; try again when the server is back") from None
     except psycopg.InterfaceError as error:

@@ -143,7 +143,7 @@ class PgStore:
             check_transport(url)
         except LocationInvalid as refusal:
             raise LedgerUnusable(str(refusal)) from None
-        with translate_pg_errors(describe(url)):
+        with translate_pg_errors(describe(url), connecting=True):
             conn = _connect(url, durable=durable, read_only=read_only)
             server = conn.raw.info.server_version
             encoding = conn.raw.info.parameter_status("server_encoding")
@@ -233,10 +233,9 @@ class PgStore:
 
     # -- maintenance ---------------------------------------------------------------------
     def rebuild(self) -> int:
-        """Empty every projection and replay `entries` into them; returns entries replayed."""
+        """Empty every projection and replay `entries` into them; returns entries replayed. The application's
+        role may do this (it may delete projection rows, never entries)."""
         with self.writing() as writer:
-            for statement in pg_schema.projection_ddl():
-                writer.conn.execute(statement)
             for name in PROJECTIONS:
                 writer.conn.execute(f"DELETE FROM {name}")
             count = 0
@@ -249,6 +248,9 @@ class PgStore:
         """Missing projection tables are created and every projection rebuilt; True when that happened."""
         if set(PROJECTIONS) <= set(_tables(self.conn)):
             return False
+        with self.writing() as writer:  # the owner's work: the application's role may not create tables
+            for statement in pg_schema.projection_ddl():
+                writer.conn.execute(statement)
         self.rebuild()
         return True
 
