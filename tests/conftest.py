@@ -1,4 +1,5 @@
-"""Shared fixtures: cheap PINs, a ledger with people and codes on a real file, and the real CLI."""
+"""Shared fixtures: cheap PINs, a ledger with people and codes on a real file, the real CLI, and a throwaway
+PostgreSQL cluster with a fresh database per test."""
 
 from __future__ import annotations
 
@@ -37,3 +38,23 @@ def open_book(book: Book) -> Book:
 def cli(book: Book) -> Cli:
     """The CLI over a file already holding the `book` fixture's people and codes."""
     return Cli(book.path)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(request):
+    """One PostgreSQL cluster per pytest process (each xdist worker has its own), started when a test first
+    asks for it. The finalizer stops it and removes its folder, after a failed start too; if the process dies
+    before it runs, the cluster's watchdog does the same (pg_support.WATCHDOG)."""
+    import pg_support  # psycopg and the server only when a test asks for them
+
+    cluster = pg_support.Cluster(pg_support.bindir())
+    request.addfinalizer(cluster.stop)
+    return cluster.start()
+
+
+@pytest.fixture
+def pg_url(pg_cluster):
+    """The URL of a new, empty database, dropped after the test."""
+    url = pg_cluster.fresh_database()
+    yield url
+    pg_cluster.drop_database(url)
