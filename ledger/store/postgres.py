@@ -59,6 +59,10 @@ class PgConnection:
     def execute(self, sql: str, params=()) -> psycopg.Cursor:
         return self.raw.execute(to_psycopg(sql), tuple(params))
 
+    def stream(self, sql: str, params=()) -> Iterator[tuple]:
+        """Rows one at a time (libpq's single-row mode): every entry of a large ledger without holding them all."""
+        return self.raw.cursor().stream(to_psycopg(sql), tuple(params))
+
     def executemany(self, sql: str, rows) -> None:
         with self.raw.cursor() as cursor:
             cursor.executemany(to_psycopg(sql), list(rows))
@@ -239,7 +243,7 @@ class PgStore:
             for name in PROJECTIONS:
                 writer.conn.execute(f"DELETE FROM {name}")
             count = 0
-            for entry in writer.iter_entries():
+            for entry in list(writer.iter_entries()):  # read whole: the projections are written on this connection
                 apply_entry(self.conn, entry, entry.body_dict())
                 count += 1
         return count

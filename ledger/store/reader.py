@@ -43,6 +43,11 @@ class Reader(FinanceReads, BankReads):
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
 
+    def _stream(self, sql: str, params=()) -> Iterator[tuple]:
+        """Rows as they come, for reads over every entry: a sqlite3 cursor already streams; PostgreSQL's
+        connection streams them on request (and may run nothing else until the last row is read)."""
+        return getattr(self.conn, "stream", self.conn.execute)(sql, params)
+
     def _value(self, sql: str, params: tuple = ()):
         row = self.conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
@@ -64,8 +69,8 @@ class Reader(FinanceReads, BankReads):
     def entry_rows(self, until_seq: int | None = None) -> Iterator[tuple]:
         """Raw rows in seq order (for verification: no objects built)."""
         if until_seq is None:
-            return self.conn.execute(f"{_SELECT_ENTRY} ORDER BY seq")
-        return self.conn.execute(f"{_SELECT_ENTRY} WHERE seq <= ? ORDER BY seq", (until_seq,))
+            return self._stream(f"{_SELECT_ENTRY} ORDER BY seq")
+        return self._stream(f"{_SELECT_ENTRY} WHERE seq <= ? ORDER BY seq", (until_seq,))
 
     def iter_entries(self, until_seq: int | None = None, until_time: str | None = None) -> Iterator[Entry]:
         sql, params = f"{_SELECT_ENTRY} WHERE TRUE", []
@@ -73,7 +78,7 @@ class Reader(FinanceReads, BankReads):
             sql, params = sql + " AND seq <= ?", params + [until_seq]
         if until_time is not None:
             sql, params = sql + " AND recorded_at <= ?", params + [until_time]
-        for row in self.conn.execute(sql + " ORDER BY seq", params):
+        for row in self._stream(sql + " ORDER BY seq", params):
             yield Entry(*row)
 
     def posting_totals(self, until_seq: int | None = None,
