@@ -33,8 +33,9 @@ def url_parts(url: str) -> dict[str, str]:
 
     try:
         return {key: str(value) for key, value in conninfo_to_dict(url).items()}
-    except Exception as error:  # psycopg.ProgrammingError; its text never holds the password's value
-        raise LocationInvalid(f"{describe_unparsed(url)} is not a PostgreSQL URL libpq can read ({error})") from None
+    except Exception as error:  # psycopg.ProgrammingError, quoting what it could not read
+        reason = _without_password(str(error), url)
+        raise LocationInvalid(f"{describe_unparsed(url)} is not a PostgreSQL URL libpq can read ({reason})") from None
 
 
 def describe(location) -> str:
@@ -57,6 +58,13 @@ def describe(location) -> str:
 def describe_unparsed(url: str) -> str:
     """A URL libpq could not read, with anything that looks like a password blanked."""
     return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", re.sub(r"(password=)[^&\s]*", r"\1***", url))
+
+
+def _without_password(text: str, url: str) -> str:
+    """libpq's complaint, unless the URL holds a password (libpq may quote any piece of it): then only the form."""
+    if re.search(r"://[^:/@]*:[^@]+@", url) or "password=" in url:
+        return "the form is postgresql://user@host:port/dbname?param=value"
+    return " ".join(text.split())
 
 
 def password_of(location) -> str:
