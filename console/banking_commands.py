@@ -10,7 +10,7 @@ from pathlib import Path
 from console.commands import acting, open_ledger, parse_date, print_posted, print_rows
 from console.parser import UsageError
 from console.settings import resolve_db_path
-from ledger.records import CHECK_SCHEMES, REFERENCE_TYPES
+from ledger.kinds import CHECK_SCHEMES, REFERENCE_TYPES  # light: every command builds this parser
 
 
 # -- grammar ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
+from ledger.kinds import CHECK_SCHEMES, REFERENCE_TYPES
 from ledger.money import MAX_AMOUNT_PENCE
 from ledger.record_types import (
     BagNumber, Body, CodeName, Description, IsoDate, Name, Pence, Posting, Reason, Ref, Reference, _pattern, _text,
@@ -168,8 +169,6 @@ class OverpaymentRecorded(Body):
     code: CodeName
     postings: tuple[Posting, ...] = ()
 #: Reference types an admin may give a rule, and the check-digit schemes (python-stdnum) a rule may use.
-REFERENCE_TYPES = ("debtor", "case", "payee", "creditor", "receipt")
-CHECK_SCHEMES = ("luhn", "mod_11_10", "mod_97_10", "iso11649", "verhoeff", "damm")
 #: A statement line's amount or running balance: a council's bank account can hold more than one payment may.
 MAX_STATEMENT_PENCE = 10**13
 StatementPence = Annotated[int, Field(ge=-MAX_STATEMENT_PENCE, le=MAX_STATEMENT_PENCE)]

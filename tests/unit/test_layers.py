@@ -135,6 +135,21 @@ def test_headless_verify_loads_no_textual_or_rich(tmp_path: Path):
     assert loaded_after(statement, NOT_IN_HEADLESS) == []
 
 
+@pytest.mark.parametrize("command", [["verify"], ["replay", "--json"], ["head"]])
+def test_the_auditors_commands_load_no_validation_or_postgresql_library(tmp_path: Path, command: list[str]):
+    """verify/replay/head on a SQLite ledger start fast: neither pydantic (the bodies' validation) nor psycopg
+    is imported. Negative control: the parser once took the reference types from ledger.records, and every
+    command, these too, imported pydantic (~170 ms) before doing anything."""
+    db = tmp_path / "ledger.db"
+    Ledger.create(db, office="Layer Office", admin="adam", pin="555555", terminal="test:layers").close()
+    statement = (
+        "import contextlib, io, console.cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert console.cli.main(['--db', {str(db)!r}, *{command!r}]) == 0\n"
+    )
+    assert loaded_after(statement, ("pydantic", "pydantic_core", "psycopg", "sqlite_utils")) == []
+
+
 # -- (d) the checker itself catches a leak ---------------------------------------------------
 def test_checker_reports_a_module_that_imports_rich(tmp_path: Path):
     (tmp_path / "leaky_module.py").write_text('"""Imports a UI library."""\nimport rich.text\n')
