@@ -42,7 +42,7 @@ class Book:
     """A ledger with its people already signed in, for service-level tests."""
 
     ledger: Ledger
-    path: Path
+    path: Path | str  # a SQLite file, or a PostgreSQL URL
     clock: Clock
     actors: dict[str, Actor]
 
@@ -53,7 +53,7 @@ class Book:
             raise AttributeError(name) from None
 
 
-def build_book(path: Path, clock: Clock | None = None) -> Book:
+def build_book(path: Path | str, clock: Clock | None = None) -> Book:
     """adam (admin), alice and bob (officers), sam and tess (supervisors), ava (auditor); codes
     INC1 (income), EXP1 and TW1 (cost); warrant serials 1000-1009; debtors DR-1 (£100) and DR-2 (£40)."""
     clock = clock or Clock()

@@ -1,5 +1,6 @@
-"""Shared fixtures: cheap PINs, a ledger with people and codes on a real file, the real CLI, and a throwaway
-PostgreSQL cluster with a fresh database per test."""
+"""Shared fixtures: cheap PINs, a ledger with people and codes on a real file, the real CLI, a throwaway
+PostgreSQL cluster with a fresh database per test, and `ledger_location`: each test that takes it runs once per
+store (a SQLite file, then a PostgreSQL database)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,30 @@ def book(tmp_path: Path):
     built = build_book(tmp_path / "ledger.db")
     yield built
     built.ledger.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def ledger_location(request, tmp_path: Path) -> Path | str:
+    """Where a new ledger goes, once per store: `tmp_path/ledger.db`, or the URL of a fresh, empty PostgreSQL
+    database. The cluster starts only for the postgresql run, so `-m "not postgresql"` never starts one."""
+    if request.param == "sqlite":
+        return tmp_path / "ledger.db"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def store_book(ledger_location) -> Book:
+    """The `book` fixture's ledger, once on each store (see `ledger_location`)."""
+    built = build_book(ledger_location)
+    yield built
+    built.ledger.close()
+
+
+@pytest.fixture
+def store_open_book(store_book: Book) -> Book:
+    """`store_book` with alice's session open on a £50.00 float."""
+    store_book.ledger.open_session(store_book.alice, 5000)
+    return store_book
 
 
 @pytest.fixture
