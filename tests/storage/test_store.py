@@ -1,5 +1,7 @@
-"""Storage tests on real ledger files: the append-only guard, the PRAGMAs, opening refusals,
-the real mount table, refused writes leaving nothing behind, BEGIN IMMEDIATE, idempotency."""
+"""Storage tests on real ledgers: the append-only guard, refused writes leaving nothing behind, every append
+in the store's write lock, idempotency — each on both stores (`store_book`: a SQLite file, then a PostgreSQL
+database). The PRAGMAs, opening refusals of files, the real mount table and file modes are the SQLite file's
+own and run on SQLite only; PostgreSQL's counterparts are in test_pg_store.py."""
 
 from __future__ import annotations
 
@@ -18,28 +20,12 @@ from ledger.store import (
 )
 
 from book_support import TODAY, build_book
-
+from store_support import WRITE_LOCK, Raw, dump_all, trace_connections
 
 
 def raw(path: Path) -> sqlite3.Connection:
     """A plain connection, as another program (or an attacker) would open the file."""
     return sqlite3.connect(path, isolation_level=None)
-
-
-def dump_all(path: Path) -> dict[str, list[tuple]]:
-    """Every table in the file (entries, credentials, projections), each ordered by all columns."""
-    conn = raw(path)
-    try:
-        tables = [row[0] for row in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-        dumped = {}
-        for table in tables:
-            columns = [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
-            order = ", ".join(f'"{column}"' for column in columns)
-            dumped[table] = conn.execute(f'SELECT * FROM "{table}" ORDER BY {order}').fetchall()
-        return dumped
-    finally:
-        conn.close()
 
 
 def head_of(ledger: Ledger) -> tuple[int, str]:
@@ -57,31 +43,27 @@ def head_of(ledger: Ledger) -> tuple[int, str]:
         "DELETE FROM entries",
     ],
 )
-def test_triggers_abort_every_update_and_delete_on_entries(book, statement):
-    before = dump_all(book.path)["entries"]
-    conn = raw(book.path)
-    try:
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+def test_triggers_abort_every_update_and_delete_on_entries(store_book, statement):
+    """On PostgreSQL as the database's owner, whom no privilege stops: the trigger does."""
+    before = dump_all(store_book.path)["entries"]
+    with Raw(store_book.path) as conn:
+        with pytest.raises(conn.refused, match="append-only"):
             conn.execute(statement)
-    finally:
-        conn.close()
-    assert dump_all(book.path)["entries"] == before
+        assert conn.execute("SELECT count(*) FROM entries") == [(len(before),)]  # control: the rows are there
+    assert dump_all(store_book.path)["entries"] == before
 
 
-def test_the_guard_holds_inside_an_explicit_transaction_too(book):
-    conn = raw(book.path)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+def test_the_guard_holds_inside_an_explicit_transaction_too(store_book):
+    with Raw(store_book.path) as conn:
+        conn.execute(conn.begin)
+        with pytest.raises(conn.refused, match="append-only"):
             conn.execute("UPDATE entries SET hash = prev_hash")
         conn.execute("ROLLBACK")
-        row = conn.execute("SELECT prev_hash, hash FROM entries WHERE seq = 1").fetchone()
-    finally:
-        conn.close()
+        row = conn.execute("SELECT prev_hash, hash FROM entries WHERE seq = 1")[0]
     assert row[0] == "0" * 64 and row[1] != row[0]
 
 
-# -- PRAGMAs on the store's own connection -------------------------------------------------
+# -- PRAGMAs on the store's own connection (SQLite only: a file's journal and sync settings) --------
 def _pragmas(store: SqliteStore) -> dict[str, object]:
     return {name: store.conn.execute(f"PRAGMA {name}").fetchone()[0]
             for name in ("journal_mode", "synchronous", "busy_timeout", "application_id", "user_version")}
@@ -105,7 +87,7 @@ def test_reopened_store_sets_the_same_pragmas(book):
     assert pragmas["busy_timeout"] == store_sqlite.BUSY_TIMEOUT_MS
 
 
-# -- opening refusals ----------------------------------------------------------------------
+# -- opening refusals of files (SQLite only; a database's: test_pg_store.py) ------------------------
 def test_missing_file_is_ledger_missing_and_nothing_is_created(tmp_path):
     path = tmp_path / "absent.db"
     with pytest.raises(LedgerMissing, match="no ledger at"):
@@ -143,7 +125,7 @@ def test_a_ledger_from_a_newer_cashdesk_is_refused(book):
         open_store(book.path)
 
 
-# -- network filesystems (fake mount tables: reliability/test_network_filesystem.py) ---------------
+# -- network filesystems, SQLite only (fake mount tables: reliability/test_network_filesystem.py) ----
 def _mount_points() -> dict[str, str]:
     points = {}
     for line in Path("/proc/mounts").read_text().splitlines():
@@ -171,6 +153,7 @@ def _file_bytes(path: Path) -> dict[str, bytes]:
 
 
 def test_a_receipt_without_a_session_leaves_the_ledger_untouched(book):
+    """SQLite: not a byte of the file or its WAL changes."""
     head, tables, files = head_of(book.ledger), dump_all(book.path), _file_bytes(book.path)
     with pytest.raises(Refused) as refused:
         book.ledger.record_receipt(book.alice, amount_pence=1250, method="cash", code="INC1", payer="J Smith")
@@ -178,6 +161,18 @@ def test_a_receipt_without_a_session_leaves_the_ledger_untouched(book):
     assert head_of(book.ledger) == head
     assert dump_all(book.path) == tables
     assert _file_bytes(book.path) == files
+
+
+def test_a_receipt_without_a_session_changes_no_table_on_either_store(store_book):
+    head, tables = head_of(store_book.ledger), dump_all(store_book.path)
+    with pytest.raises(Refused) as refused:
+        store_book.ledger.record_receipt(store_book.alice, amount_pence=1250, method="cash", code="INC1",
+                                         payer="J Smith")
+    assert refused.value.outcome is Outcome.NO_OPEN_SESSION
+    assert head_of(store_book.ledger) == head
+    assert dump_all(store_book.path) == tables
+    store_book.ledger.open_session(store_book.alice, 5000)  # control: a write that is kept changes the dump
+    assert dump_all(store_book.path) != tables
 
 
 @pytest.mark.parametrize(
@@ -195,16 +190,16 @@ def test_a_receipt_without_a_session_leaves_the_ledger_untouched(book):
     ],
     ids=["limit", "code-type", "overpayment", "cash", "user-exists"],
 )
-def test_a_write_refused_by_a_rule_changes_no_table(open_book, act, outcome):
-    head, tables = head_of(open_book.ledger), dump_all(open_book.path)
+def test_a_write_refused_by_a_rule_changes_no_table(store_open_book, act, outcome):
+    head, tables = head_of(store_open_book.ledger), dump_all(store_open_book.path)
     with pytest.raises(Refused) as refused:
-        act(open_book)
+        act(store_open_book)
     assert refused.value.outcome is outcome
-    assert head_of(open_book.ledger) == head
-    assert dump_all(open_book.path) == tables
+    assert head_of(store_open_book.ledger) == head
+    assert dump_all(store_open_book.path) == tables
 
 
-# -- BEGIN IMMEDIATE around every append ---------------------------------------------------
+# -- every append inside the store's write lock (BEGIN IMMEDIATE; BEGIN and the locked head row) ----
 def _transactions(statements: list[str]) -> list[list[str]]:
     """Statements grouped into explicit transactions; a write outside one is its own group."""
     groups, current = [], None
@@ -224,19 +219,13 @@ def _transactions(statements: list[str]) -> list[list[str]]:
     return groups
 
 
-def test_every_append_runs_in_a_begin_immediate_transaction(tmp_path, monkeypatch):
-    statements: list[str] = []
-    connect = store_sqlite._connect
-
-    def traced(path):
-        conn = connect(path)
-        conn.set_trace_callback(statements.append)
-        return conn
-
-    monkeypatch.setattr(store_sqlite, "_connect", traced)
-    built = build_book(tmp_path / "ledger.db")
+def test_every_append_runs_inside_the_stores_write_lock(ledger_location, monkeypatch):
+    """SQLite: BEGIN IMMEDIATE. PostgreSQL: BEGIN, then the chain head's row locked FOR UPDATE, before any read."""
+    statements = trace_connections(monkeypatch, ledger_location)
+    built = build_book(ledger_location)
     try:
         ledger, alice = built.ledger, built.alice
+        lock = WRITE_LOCK[ledger.store.kind]
         ledger.open_session(alice, 5000)
         ledger.record_receipt(alice, amount_pence=1250, method="cash", code="INC1", payer="J Smith")
         ledger.issue_warrant(alice, recipient="K Marsh", journey="Leeds to York", value_pence=900, code="TW1")
@@ -251,11 +240,9 @@ def test_every_append_runs_in_a_begin_immediate_transaction(tmp_path, monkeypatc
                  if any(s.upper().startswith("INSERT INTO ENTRIES") for s in group)]
     inserts = sum(1 for group in inserting for s in group if s.upper().startswith("INSERT INTO ENTRIES"))
     assert inserts == appended >= 15
-    assert all(group[0].upper() == "BEGIN IMMEDIATE" for group in inserting), \
-        [group[0] for group in inserting]
+    assert all(group[:len(lock)] == lock for group in inserting), [group[:len(lock)] for group in inserting]
     assert all(group[-1].upper() == "COMMIT" for group in inserting)
-    refused = [group for group in _transactions(statements)
-               if group[0].upper() == "BEGIN IMMEDIATE" and group[-1].upper() == "ROLLBACK"]
+    refused = [group for group in _transactions(statements) if group[:len(lock)] == lock and group[-1] == "ROLLBACK"]
     assert refused, "the refused payout should have rolled its transaction back"
 
 
@@ -265,17 +252,17 @@ def _receipt(book, entry_id: str, amount_pence: int = 1250, payer: str = "J Smit
                                       payer=payer, entry_id=entry_id, **extra)
 
 
-def test_the_same_entry_id_and_content_returns_the_original_seq_and_writes_nothing(open_book):
-    first = _receipt(open_book, "till-1:0001", reference="REF-7")
-    head, tables = head_of(open_book.ledger), dump_all(open_book.path)
-    again = _receipt(open_book, "till-1:0001", reference="REF-7")
+def test_the_same_entry_id_and_content_returns_the_original_seq_and_writes_nothing(store_open_book):
+    first = _receipt(store_open_book, "till-1:0001", reference="REF-7")
+    head, tables = head_of(store_open_book.ledger), dump_all(store_open_book.path)
+    again = _receipt(store_open_book, "till-1:0001", reference="REF-7")
     assert first.outcome is Outcome.APPENDED
     assert again.outcome is Outcome.ALREADY_RECORDED
     assert again.seq == first.seq == head[0]
     assert again.entry.hash == first.entry.hash
     assert again.body["receipt_no"] == first.body["receipt_no"]
-    assert head_of(open_book.ledger) == head
-    assert dump_all(open_book.path) == tables
+    assert head_of(store_open_book.ledger) == head
+    assert dump_all(store_open_book.path) == tables
 
 
 @pytest.mark.parametrize(
@@ -292,56 +279,57 @@ def test_the_same_entry_id_and_content_returns_the_original_seq_and_writes_nothi
     ],
     ids=["amount", "payer", "reference", "reference-dropped", "other-kind", "other-actor"],
 )
-def test_the_same_entry_id_with_different_content_is_refused(open_book, retry):
-    open_book.ledger.open_session(open_book.tess, 1000)
-    first = _receipt(open_book, "till-1:0001", reference="REF-7")
-    head, tables = head_of(open_book.ledger), dump_all(open_book.path)
+def test_the_same_entry_id_with_different_content_is_refused(store_open_book, retry):
+    store_open_book.ledger.open_session(store_open_book.tess, 1000)
+    first = _receipt(store_open_book, "till-1:0001", reference="REF-7")
+    head, tables = head_of(store_open_book.ledger), dump_all(store_open_book.path)
     with pytest.raises(Refused) as refused:
-        retry(open_book)
+        retry(store_open_book)
     assert refused.value.outcome is Outcome.ENTRY_ID_REUSED
     assert f"seq {first.seq}" in refused.value.message
-    assert head_of(open_book.ledger) == head
-    assert dump_all(open_book.path) == tables
+    assert head_of(store_open_book.ledger) == head
+    assert dump_all(store_open_book.path) == tables
 
 
-def test_a_retry_after_the_day_is_signed_off_still_answers_the_original_seq(open_book):
-    first = _receipt(open_book, "till-1:0001")
-    open_book.ledger.declare_count(open_book.alice, denominations={5000: 1, 1000: 1, 200: 1, 50: 1},
+def test_a_retry_after_the_day_is_signed_off_still_answers_the_original_seq(store_open_book):
+    first = _receipt(store_open_book, "till-1:0001")
+    store_open_book.ledger.declare_count(store_open_book.alice, denominations={5000: 1, 1000: 1, 200: 1, 50: 1},
                                    cheques_counted=0)
-    open_book.ledger.sign_off(open_book.sam, officer="alice", business_date=TODAY)
-    head = head_of(open_book.ledger)
-    again = _receipt(open_book, "till-1:0001")
+    store_open_book.ledger.sign_off(store_open_book.sam, officer="alice", business_date=TODAY)
+    head = head_of(store_open_book.ledger)
+    again = _receipt(store_open_book, "till-1:0001")
     assert (again.outcome, again.seq) == (Outcome.ALREADY_RECORDED, first.seq)
-    assert head_of(open_book.ledger) == head
+    assert head_of(store_open_book.ledger) == head
 
 
-def test_an_entry_id_whose_first_attempt_was_refused_is_still_free(open_book):
+def test_an_entry_id_whose_first_attempt_was_refused_is_still_free(store_open_book):
     with pytest.raises(Refused):
-        _receipt(open_book, "till-1:0002", amount_pence=25_001)
-    posted = _receipt(open_book, "till-1:0002", amount_pence=2_500)
+        _receipt(store_open_book, "till-1:0002", amount_pence=25_001)
+    posted = _receipt(store_open_book, "till-1:0002", amount_pence=2_500)
     assert posted.outcome is Outcome.APPENDED
     assert posted.body["amount_pence"] == 2_500
 
 
-def test_an_entry_id_outside_the_name_pattern_is_refused_before_any_write(open_book):
-    head = head_of(open_book.ledger)
+def test_an_entry_id_outside_the_name_pattern_is_refused_before_any_write(store_open_book):
+    head = head_of(store_open_book.ledger)
     with pytest.raises(Refused) as refused:
-        _receipt(open_book, "till 1/0001")
+        _receipt(store_open_book, "till 1/0001")
     assert refused.value.outcome is Outcome.TEXT_INVALID
-    assert head_of(open_book.ledger) == head
+    assert head_of(store_open_book.ledger) == head
 
 
-def test_an_unknown_actor_cannot_write_even_with_a_fresh_entry_id(open_book):
-    head = head_of(open_book.ledger)
+def test_an_unknown_actor_cannot_write_even_with_a_fresh_entry_id(store_open_book):
+    head = head_of(store_open_book.ledger)
     with pytest.raises(Refused) as refused:
-        open_book.ledger.record_receipt(Actor("mallory", frozenset({"officer"})), amount_pence=100,
+        store_open_book.ledger.record_receipt(Actor("mallory", frozenset({"officer"})), amount_pence=100,
                                         method="cash", code="INC1", payer="X")
     assert refused.value.outcome is Outcome.SIGN_IN_FAILED
-    assert head_of(open_book.ledger) == head
+    assert head_of(store_open_book.ledger) == head
 
 
 def test_the_ledger_and_its_backup_are_private_to_owner_and_group(book, tmp_path):
-    """The ledger names people and amounts: no other user on the host may read it."""
+    """The ledger names people and amounts: no other user on the host may read it. SQLite only: a file's mode
+    (a database's privileges: test_pg_store.py)."""
     import stat
 
     copy = book.ledger.store.backup(tmp_path / "copy.db")

@@ -1,4 +1,8 @@
-"""What one post sends to SQLite inside its transaction, and a ledger held open between a console's calls."""
+"""What one post sends to the store inside its transaction, and a ledger held open between a console's calls.
+
+On both stores (`store_open_book`): the statements of a post, and how a kept store is lent. SQLite only: the
+WAL a kept store keeps, checkpoints, and a file replaced under it (a database server has none of these; a
+PostgreSQL backend that went away under a kept store: test_pg_store.py)."""
 
 from __future__ import annotations
 
@@ -12,16 +16,13 @@ from ledger.book import Ledger
 from ledger.refusals import Refused
 from ledger.store import KeptStore
 
+from store_support import WRITE_LOCK, traced
+
 
 def statements_of(book, act) -> list[str]:
     """The SQL statements `act()` runs on the book's connection, in order."""
-    seen: list[str] = []
-    conn = book.ledger.store.conn
-    conn.set_trace_callback(seen.append)
-    try:
+    with traced(book.ledger.store) as seen:
         act()
-    finally:
-        conn.set_trace_callback(None)
     return seen
 
 
@@ -29,24 +30,25 @@ def receipt(book, actor):
     return book.ledger.record_receipt(actor, amount_pence=1250, method="cash", code="INC1", payer="Jo Bloggs")
 
 
-def test_a_receipt_is_one_transaction_with_no_savepoint_pragma_or_needless_update(open_book):
-    seen = statements_of(open_book, lambda: receipt(open_book, open_book.alice))
-    assert seen[0] == "BEGIN IMMEDIATE" and seen[-1] == "COMMIT"
-    assert [s for s in seen if s in ("BEGIN IMMEDIATE", "COMMIT")] == ["BEGIN IMMEDIATE", "COMMIT"]
+def test_a_receipt_is_one_transaction_with_no_savepoint_pragma_or_needless_update(store_open_book):
+    lock = WRITE_LOCK[store_open_book.ledger.store.kind]
+    seen = statements_of(store_open_book, lambda: receipt(store_open_book, store_open_book.alice))
+    assert seen[:len(lock)] == lock and seen[-1] == "COMMIT"
+    assert [s for s in seen if s in (lock[0], "COMMIT")] == [lock[0], "COMMIT"]
     assert not [s for s in seen if s.startswith(("SAVEPOINT", "RELEASE", "PRAGMA"))], seen
     assert not [s for s in seen if s.startswith("UPDATE users")], "alice has no failed PIN to forget"
     assert sum(s.startswith("INSERT INTO postings") for s in seen) == 2
 
 
-def test_after_a_failed_pin_the_next_entry_resets_the_count_in_the_same_transaction(open_book):
+def test_after_a_failed_pin_the_next_entry_resets_the_count_in_the_same_transaction(store_open_book):
     with pytest.raises(Refused):
-        open_book.ledger.authenticate("alice", "999999")
-    with open_book.ledger.store.reading() as reader:
+        store_open_book.ledger.authenticate("alice", "999999")
+    with store_open_book.ledger.store.reading() as reader:
         assert reader.user("alice")["failures"] == 1
-    seen = statements_of(open_book, lambda: receipt(open_book, open_book.alice))
+    seen = statements_of(store_open_book, lambda: receipt(store_open_book, store_open_book.alice))
     assert any(s.startswith("UPDATE users SET failures = 0") for s in seen)
     assert seen.index("COMMIT") > max(i for i, s in enumerate(seen) if s.startswith("UPDATE users"))
-    with open_book.ledger.store.reading() as reader:
+    with store_open_book.ledger.store.reading() as reader:
         assert reader.user("alice")["failures"] == 0
 
 
@@ -90,8 +92,8 @@ def test_a_kept_store_keeps_the_wal_between_calls_and_lets_go_on_close(open_book
     assert count(path) == before + 3
 
 
-def test_a_kept_store_is_lent_to_one_call_at_a_time_and_never_inside_a_transaction(open_book):
-    kept = KeptStore(open_book.path)
+def test_a_kept_store_is_lent_to_one_call_at_a_time_and_never_inside_a_transaction(store_open_book):
+    kept = KeptStore(store_open_book.path)
     try:
         store = kept.borrow()
         assert store is not None and kept.borrow() is None, "a second call opens a store of its own"
@@ -128,8 +130,8 @@ def test_a_kept_store_never_blocks_a_checkpoint(open_book):
         kept.close()
 
 
-def test_a_kept_store_is_used_and_closed_from_other_threads(open_book):
-    kept = KeptStore(open_book.path)
+def test_a_kept_store_is_used_and_closed_from_other_threads(store_open_book):
+    kept = KeptStore(store_open_book.path)
     heads: list[int] = []
 
     def read_head() -> None:
