@@ -238,8 +238,12 @@ class PgStore:
     # -- maintenance ---------------------------------------------------------------------
     def rebuild(self) -> int:
         """Empty every projection and replay `entries` into them; returns entries replayed. The application's
-        role may do this (it may delete projection rows, never entries)."""
+        role may do this (it may delete projection rows, never entries). A projection table that is missing
+        (dropped by hand) is created first, as SQLite's rebuild does: the owner's work."""
         with self.writing() as writer:
+            if not set(PROJECTIONS) <= set(_tables(writer.conn)):
+                for statement in pg_schema.projection_ddl():
+                    writer.conn.execute(statement)
             for name in PROJECTIONS:
                 writer.conn.execute(f"DELETE FROM {name}")
             count = 0
@@ -252,10 +256,7 @@ class PgStore:
         """Missing projection tables are created and every projection rebuilt; True when that happened."""
         if set(PROJECTIONS) <= set(_tables(self.conn)):
             return False
-        with self.writing() as writer:  # the owner's work: the application's role may not create tables
-            for statement in pg_schema.projection_ddl():
-                writer.conn.execute(statement)
-        self.rebuild()
+        self.rebuild()  # creates them: the owner's work (the application's role may not create tables)
         return True
 
 

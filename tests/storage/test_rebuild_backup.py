@@ -1,24 +1,28 @@
 """`rebuild` replays `entries` into identical projections (credentials untouched); `backup` copies a
-ledger that opens and verifies with the same head, and never overwrites a file."""
+ledger that opens and verifies with the same head, and never overwrites a file. Every test runs on both
+stores (`store_open_book`); a PostgreSQL ledger's backup is what `cashdesk backup` makes of it, a verified
+SQLite copy."""
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
+import json
 
 import pytest
 
-from ledger import audit, auth
+from ledger import audit
+from ledger.copying import copy_ledger
 from ledger.refusals import Outcome, Refused
 from ledger.store import LedgerExists, open_store, schema
 
 from book_support import PINS, TODAY
+from store_support import Raw
 
 
 @pytest.fixture
-def day(open_book):
+def day(store_open_book):
     """alice's whole day: receipts, a collection, a payout, warrants, a spoil, a reversal, a count and
     a sign-off by tess (not sam, who authorised the reversal), banking; bob fails his PIN twice."""
+    open_book = store_open_book
     ledger, alice = open_book.ledger, open_book.alice
     wrong = ledger.record_receipt(alice, amount_pence=1250, method="cash", code="INC1", payer="Mrs Ünal")
     ledger.record_receipt(alice, amount_pence=700, method="cheque", code="INC1", payer="J Smith",
@@ -41,31 +45,43 @@ def day(open_book):
     return open_book
 
 
-def projections(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
-    """Every projection table, each ordered by all its columns."""
-    dumped = {}
-    for name in schema.PROJECTIONS:
-        columns = [row[1] for row in conn.execute(f'PRAGMA table_info("{name}")')]
-        assert columns, f"projection {name} is missing"
-        order = ", ".join(f'"{column}"' for column in columns)
-        dumped[name] = conn.execute(f'SELECT * FROM "{name}" ORDER BY {order}').fetchall()
-    return dumped
+def projections(location) -> dict[str, list[tuple]]:
+    """Every projection table, each ordered by all its columns (read on a connection of its own)."""
+    with Raw(location) as raw:
+        return raw.dump(schema.PROJECTIONS)
 
 
-def schema_sql(conn: sqlite3.Connection) -> list[tuple]:
-    return conn.execute(
-        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
-    ).fetchall()
+def meaning(location) -> dict[str, list]:
+    """The projections as either store means them, to compare across stores: a PostgreSQL setting's JSON text
+    read as its value (dialect.PostgresDialect.setting_in), the rows in one order whatever the collation."""
+    dumped = projections(location)
+    if isinstance(location, str):
+        dumped["settings"] = [(key, scope, json.loads(value)) for key, scope, value in dumped["settings"]]
+    return {name: sorted(rows, key=repr) for name, rows in dumped.items()}
 
 
-def raw(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(path, isolation_level=None)
+def credentials(location) -> list[tuple]:
+    with Raw(location) as raw:
+        return raw.rows("credentials")
+
+
+def entries(location) -> list[tuple]:
+    with Raw(location) as raw:
+        return raw.rows("entries")
+
+
+def backup(store, dest):
+    """What `cashdesk backup` makes: SQLite's online backup of a file; of a PostgreSQL ledger, a SQLite copy."""
+    if store.kind == "sqlite":
+        return store.backup(dest)
+    copy_ledger(store, dest)
+    return dest
 
 
 # -- rebuild -------------------------------------------------------------------------------
 def test_the_day_touches_every_projection(day):
     """Guards the comparisons below against passing on empty tables."""
-    tables = projections(day.ledger.store.conn)
+    tables = projections(day.path)
     touched = ("users", "codes", "settings", "sessions", "postings", "counter_entries", "receipts", "debtors",
                "warrants")
     assert all(tables[name] for name in touched), {name: len(rows) for name, rows in tables.items()}
@@ -77,28 +93,32 @@ def test_the_day_touches_every_projection(day):
 
 
 def test_rebuild_yields_identical_projections(day):
-    conn = day.ledger.store.conn
-    before, shape = projections(conn), schema_sql(conn)
+    before = projections(day.path)
+    with Raw(day.path) as raw:
+        shape = raw.shape()
     with day.ledger.store.reading() as reader:
-        entries = reader.count_entries()
-    assert day.ledger.store.rebuild() == entries
-    assert projections(conn) == before
-    assert schema_sql(conn) == shape
+        count = reader.count_entries()
+    assert day.ledger.store.rebuild() == count
+    assert projections(day.path) == before
+    with Raw(day.path) as raw:
+        assert raw.shape() == shape
 
 
-def test_rebuild_is_seen_identically_by_a_fresh_connection(day):
-    before = projections(day.ledger.store.conn)
+def test_rebuild_is_seen_identically_by_the_stores_own_connection_and_a_fresh_one(day):
+    before = projections(day.path)
     day.ledger.store.rebuild()
-    with open_store(day.path) as other:
-        assert projections(other.conn) == before
+    with day.ledger.store.reading() as reader:
+        assert reader.warrants_by_status() == {"issued": 2, "spoiled": 1, "stock": 7}
+    with open_store(day.path) as other, other.reading() as reader:
+        assert reader.user("bob")["failures"] == 2
+    assert projections(day.path) == before
 
 
 def test_rebuild_keeps_credentials_and_pins_still_authenticate(day):
-    conn = day.ledger.store.conn
-    credentials = conn.execute("SELECT * FROM credentials ORDER BY username").fetchall()
+    kept = credentials(day.path)
     day.ledger.store.rebuild()
-    assert conn.execute("SELECT * FROM credentials ORDER BY username").fetchall() == credentials
-    assert len(credentials) == len(PINS)
+    assert credentials(day.path) == kept
+    assert len(kept) == len(PINS)
     for username in ("alice", "sam", "adam"):
         assert day.ledger.authenticate(username, PINS[username]).username == username
     with pytest.raises(Refused) as refused:
@@ -107,24 +127,20 @@ def test_rebuild_keeps_credentials_and_pins_still_authenticate(day):
 
 
 def test_rebuild_leaves_entries_and_their_guard_alone(day):
-    conn = day.ledger.store.conn
-    entries = conn.execute("SELECT * FROM entries ORDER BY seq").fetchall()
+    before = entries(day.path)
     day.ledger.store.rebuild()
-    assert conn.execute("SELECT * FROM entries ORDER BY seq").fetchall() == entries
+    assert entries(day.path) == before
     assert audit.verify(day.ledger.store).ok
-    other = raw(day.path)
-    try:
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with Raw(day.path) as other:
+        with pytest.raises(other.refused, match="append-only"):
             other.execute("DELETE FROM entries WHERE seq = 1")
-    finally:
-        other.close()
 
 
 @pytest.mark.parametrize(
     "damage",
     [
-        "UPDATE postings SET amount_pence = amount_pence + 1 "
-        "WHERE rowid = (SELECT min(rowid) FROM postings WHERE account = 'Assets:Till:alice')",
+        "UPDATE postings SET amount_pence = amount_pence + 1 WHERE account = 'Assets:Till:alice' "
+        "AND seq = (SELECT min(seq) FROM postings WHERE account = 'Assets:Till:alice')",
         "UPDATE users SET roles = 'officer,supervisor' WHERE username = 'alice'",
         "UPDATE sessions SET state = 'open' WHERE officer = 'alice'",
         "DELETE FROM warrants WHERE serial = 1002",
@@ -138,14 +154,15 @@ def test_rebuild_leaves_entries_and_their_guard_alone(day):
     ids=["posting", "user", "session", "warrant", "receipt", "counter", "debtor", "setting", "code", "dropped"],
 )
 def test_rebuild_restores_a_projection_altered_by_hand(day, damage):
-    before = projections(day.ledger.store.conn)
-    other = raw(day.path)
-    other.execute(damage)
-    other.close()
+    before = projections(day.path)
+    with Raw(day.path) as other:
+        other.execute(damage)
+        if damage.startswith("DROP"):
+            assert "postings" not in other.tables()  # the control: the table is gone
     if not damage.startswith("DROP"):
-        assert projections(day.ledger.store.conn) != before  # the control: the damage is visible
+        assert projections(day.path) != before  # the control: the damage is visible
     day.ledger.store.rebuild()
-    assert projections(day.ledger.store.conn) == before
+    assert projections(day.path) == before
 
 
 def test_rebuild_projections_still_drive_the_rules(day):
@@ -161,46 +178,47 @@ def test_rebuild_projections_still_drive_the_rules(day):
 
 # -- backup --------------------------------------------------------------------------------
 def test_backup_opens_and_verifies_with_the_same_head(day, tmp_path):
-    dest = day.ledger.store.backup(tmp_path / "copy.db")
+    dest = backup(day.ledger.store, tmp_path / "copy.db")
     assert dest == tmp_path / "copy.db"
     original = audit.verify(day.ledger.store)
     with open_store(dest) as copy:
         verdict = audit.verify(copy)
-        copied_projections = projections(copy.conn)
-        credentials = copy.conn.execute("SELECT * FROM credentials ORDER BY username").fetchall()
     assert original.ok and verdict.ok
     assert verdict.head == original.head
     assert verdict.entries == original.entries > 20
-    assert copied_projections == projections(day.ledger.store.conn)
-    assert credentials == day.ledger.store.conn.execute("SELECT * FROM credentials ORDER BY username").fetchall()
+    assert entries(dest) == entries(day.path)
+    assert meaning(dest) == meaning(day.path)
+    assert credentials(dest) == credentials(day.path)
+    assert day.ledger.authenticate("alice", PINS["alice"]).username == "alice"
 
 
 def test_backup_refuses_an_existing_destination_and_leaves_it_alone(day, tmp_path):
     dest = tmp_path / "precious.db"
     dest.write_bytes(b"yesterday's backup")
     with pytest.raises(LedgerExists, match="already exists"):
-        day.ledger.store.backup(dest)
+        backup(day.ledger.store, dest)
     assert dest.read_bytes() == b"yesterday's backup"
 
 
 def test_backup_holds_only_committed_entries_while_another_terminal_writes(day, tmp_path):
     with day.ledger.store.reading() as reader:
         head = reader.head()
-    other = raw(day.path)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-        other.execute("INSERT INTO codes (code, name, type, active) VALUES ('UNCOMMITTED', 'x', 'income', 1)")
-        dest = day.ledger.store.backup(tmp_path / "copy.db")
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
+    with Raw(day.path) as other:
+        other.execute(other.begin)
+        try:
+            other.execute("INSERT INTO codes (code, name, type, active) VALUES ('UNCOMMITTED', 'x', 'income', 1)")
+            assert other.execute("SELECT count(*) FROM codes WHERE code = 'UNCOMMITTED'") == [(1,)]  # control
+            dest = backup(day.ledger.store, tmp_path / "copy.db")
+        finally:
+            other.execute("ROLLBACK")
     with open_store(dest) as copy, copy.reading() as reader:
         assert reader.head() == head
         assert reader.code("UNCOMMITTED") is None
+        assert reader.code("TW1") is not None
 
 
 def test_the_ledger_keeps_working_after_a_backup(day, tmp_path):
-    day.ledger.store.backup(tmp_path / "copy.db")
+    backup(day.ledger.store, tmp_path / "copy.db")
     day.ledger.open_session(day.bob, 1000)
     assert audit.verify(day.ledger.store).ok
     with open_store(tmp_path / "copy.db") as copy, copy.reading() as reader:
