@@ -69,7 +69,8 @@ class PgConnection:
 
     @property
     def in_transaction(self) -> bool:
-        return self.raw.info.transaction_status != pq.TransactionStatus.IDLE
+        """Inside a transaction on a live connection: one that dropped holds none (the server rolled it back)."""
+        return not self.raw.closed and self.raw.info.transaction_status != pq.TransactionStatus.IDLE
 
     def rollback(self) -> None:
         self.raw.execute("ROLLBACK")
@@ -261,7 +262,9 @@ class PgStore:
 
 
 def _tables(conn: PgConnection) -> list[str]:
-    rows = conn.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")
+    """The tables in the ledger's schema, whether or not this user may read them (information_schema would
+    hide the ones it may not, and a user without the grants would be told there is no ledger)."""
+    rows = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
     return [name for (name,) in rows]
 
 
