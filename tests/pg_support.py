@@ -116,11 +116,14 @@ class Cluster:
     def url(self, dbname: str, user: str = "postgres") -> str:
         return f"postgresql://{user}@/{dbname}?host={self.socket_dir}&port={self.port}"
 
-    def fresh_database(self) -> str:
+    def fresh_database(self, template: str | None = None) -> str:
         """The URL of a new, empty database. template0 is never connected to, so the copy cannot be refused for a
-        busy template, and nothing a test did to template1 leaks in."""
+        busy template, and nothing a test did to template1 leaks in. Given `template` (a URL of this cluster's
+        with nobody connected to it), a copy of that database instead: a ledger built once, copied per example."""
         name = f"test_{next(self._names)}"
-        self.psql(f"CREATE DATABASE {name} TEMPLATE template0")
+        source = psycopg.conninfo.conninfo_to_dict(template)["dbname"] if template else "template0"
+        # FILE_COPY copies the files (and checkpoints, cheap with fsync off): several times faster than WAL_LOG.
+        self.psql(f"CREATE DATABASE {name} TEMPLATE {source} STRATEGY FILE_COPY")
         return self.url(name)
 
     def drop_database(self, url: str) -> None:
