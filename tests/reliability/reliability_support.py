@@ -132,22 +132,45 @@ def healthy_ledger(path: Path) -> Path:
 
 # -- state machines -----------------------------------------------------------------------------
 class LedgerCopyMachine(RuleBasedStateMachine):
-    """A hypothesis state machine over its own copy of a template ledger: set `template` and
-    `workdir` on the class before running it; a subclass opens `self.ledger` on `self.path`."""
+    """A hypothesis state machine over its own copy of a template ledger (`use_template` sets it up): a
+    subclass opens `self.ledger` on `self.path`, a file or, given a cluster, a database's URL."""
 
-    template: Path
+    template: Path | str
     workdir: Path
+    cluster = None  # pg_support.Cluster when the template is a PostgreSQL database
     numbers = itertools.count()
+
+    @classmethod
+    def store(cls) -> str:
+        """Which store the examples run on: "sqlite" or "postgresql"."""
+        return "sqlite" if cls.cluster is None else "postgresql"
 
     def __init__(self) -> None:
         super().__init__()
+        self.folder = None
+        if self.cluster is not None:
+            self.path = self.cluster.fresh_database(template=self.template)
+            return
         self.folder = self.workdir / f"machine-{next(self.numbers)}"
         self.folder.mkdir()
         self.path = copy_ledger(self.template, self.folder / "ledger.db")
 
     def teardown(self) -> None:
         self.ledger.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.folder is None:
+            self.cluster.drop_database(self.path)
+        else:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def use_template(machine: type[LedgerCopyMachine], location: Path | str, request, build) -> None:
+    """`build(location)`: the template ledger, on the `ledger_location` fixture's store (a file, or a fresh
+    database); each of `machine`'s examples then copies it: a file into a folder of its own, a database with
+    CREATE DATABASE … TEMPLATE (`build` must leave no connection open to it) into a new database."""
+    build(location)
+    machine.template = location
+    machine.workdir = request.getfixturevalue("tmp_path_factory").mktemp("machines")
+    machine.cluster = None if isinstance(location, Path) else request.getfixturevalue("pg_cluster")
 
 
 # -- worker processes ---------------------------------------------------------------------------
