@@ -21,7 +21,9 @@ total and overpayment. After every step (finance_desk.py):
 - for every paid run, Liabilities:Creditors nets to zero (authorised + closed + paid);
 - the database's items, packages, runs, overpayment debts and balances equal the model's.
 
-A failure prints hypothesis's reproduction blob (`print_blob=True`) with the shrunk steps.
+It runs on both stores (`ledger_location`), each example on a copy of a template ledger, a file or a
+PostgreSQL database; so do the negative controls. A failure prints hypothesis's reproduction blob
+(`print_blob=True`) with the shrunk steps.
 """
 
 from __future__ import annotations
@@ -35,28 +37,48 @@ from ledger import finance_rules, packages, payplan, payruns
 
 from finance_desk import ACTORS, build_template
 from finance_machine import FinanceMachine
+from reliability_support import use_template
 
 MACHINE_SETTINGS = settings(max_examples=60, stateful_step_count=40, deadline=None, print_blob=True,
                             suppress_health_check=[HealthCheck.too_slow])
+#: Per store: every example is a ledger of its own (a copied file; a database copied from a template). A step
+#: on PostgreSQL is a few round trips to a server where SQLite reads a file: half the examples per run.
+STORE_SETTINGS = {"sqlite": MACHINE_SETTINGS, "postgresql": settings(MACHINE_SETTINGS, max_examples=30)}
 
 
-def run_machine(tmp_path_factory, machine_settings: settings) -> None:
-    template = tmp_path_factory.mktemp("finance-template") / "ledger.db"
-    build_template(template)
-    FinanceMachine.template, FinanceMachine.workdir = template, tmp_path_factory.mktemp("desks")
+#: What a run must have reached to have tested what it is meant to (outcomes, and rule/outcome counts).
+REACHED = {"appended", "already_recorded", "entry_id_reused", "possible_duplicate", "own_entry",
+           "authorisation_limit_exceeded", "item_decided", "days_already_paid", "package_ended",
+           "not_a_working_day", "run_dates_invalid", "cutoff_not_reached", "exceptions_reason_required",
+           "run_not_closed"}
+REACHED_COUNTS = {("close_payrun", "appended"): 20, ("mark_paid", "appended"): 5, ("end_package", "overpaid"): 1}
+#: At most this many runs of STORE_SETTINGS' examples: one run of 60 missed an outcome (days_already_paid) in
+#: 1 of 20 tries on SQLite; a further run, only then, makes that rare without making every run longer.
+ROUNDS = 3
+
+
+def run_machine(ledger_location, request, machine_settings: settings | None = None, rounds: int = 1) -> None:
+    """Run the machine (by default with its store's settings); again (up to `rounds` runs in all, `seen` adding
+    up) while it has not reached REACHED."""
+    use_template(FinanceMachine, ledger_location, request, build_template)
     FinanceMachine.seen.clear()
-    run_state_machine_as_test(FinanceMachine, settings=machine_settings)
+    for _ in range(rounds):
+        run_state_machine_as_test(FinanceMachine, settings=machine_settings or STORE_SETTINGS[FinanceMachine.store()])
+        if not _not_reached(FinanceMachine.seen):
+            return
 
 
-def test_the_finance_desk_behaves_as_its_model(tmp_path_factory):
-    run_machine(tmp_path_factory, MACHINE_SETTINGS)
+def _not_reached(seen) -> list:
+    outcomes = {outcome for _, outcome in seen}
+    return sorted(REACHED - outcomes) + [key for key, least in REACHED_COUNTS.items() if seen[key] < least]
+
+
+def test_the_finance_desk_behaves_as_its_model(ledger_location, request):
+    run_machine(ledger_location, request, rounds=ROUNDS)
     seen = FinanceMachine.seen
     print(sorted(seen.items()))
     outcomes = {outcome for _, outcome in seen}
-    assert {"appended", "already_recorded", "entry_id_reused", "possible_duplicate", "own_entry",
-            "authorisation_limit_exceeded", "item_decided", "days_already_paid", "package_ended",
-            "not_a_working_day", "run_dates_invalid", "cutoff_not_reached", "exceptions_reason_required",
-            "run_not_closed"} <= outcomes, "the run never reached some of the outcomes it is meant to test"
+    assert REACHED <= outcomes, "the run never reached some of the outcomes it is meant to test"
     assert seen[("close_payrun", "appended")] >= 20 and seen[("mark_paid", "appended")] >= 5, seen
     assert seen[("end_package", "overpaid")] >= 1, "no end was ever back-dated into paid days"
 
@@ -70,12 +92,13 @@ CONTROL_SETTINGS = settings(MACHINE_SETTINGS, max_examples=100, phases=[Phase.ge
     ("check_hands", "model says own_entry"),  # four eyes: the keyer authorises their own item
     ("find_duplicate", "model says possible_duplicate"),  # the three duplicate rules
 ], ids=["four-eyes-off", "duplicate-rules-off"])
-def test_negative_control_the_machine_finds_a_desk_without_a_rule(tmp_path_factory, monkeypatch, rule_off, found):
+def test_negative_control_the_machine_finds_a_desk_without_a_rule(ledger_location, request, monkeypatch, rule_off,
+                                                                   found):
     """The same machine (derandomised: the same programs every time) against a ledger whose rule
     answers "no objection": the step where the model expects the refusal fails."""
     monkeypatch.setattr(finance_rules, rule_off, lambda *args, **kwargs: None)
     with pytest.raises(AssertionError) as caught:
-        run_machine(tmp_path_factory, CONTROL_SETTINGS)
+        run_machine(ledger_location, request, CONTROL_SETTINGS)
     assert found in str(caught.value)
 
 
@@ -116,13 +139,11 @@ def _kit_keys_and_authorises(ledger) -> None:
                                              reason="Festival"), "the_database_equals_the_model", "PAY-0001"),
 ], ids=["days-paid-twice", "recovery-below-zero", "creditors-left-owed", "own-item-authorised",
         "an-item-the-model-never-saw"])
-def test_negative_control_the_invariants_see_what_breaks_them(tmp_path_factory, monkeypatch, broken, act,
+def test_negative_control_the_invariants_see_what_breaks_them(ledger_location, request, monkeypatch, broken, act,
                                                               invariant, found):
     """An act by a desk with one part broken (or none), out of the model's sight: the invariant
     holds before it and names the damage after it."""
-    template = tmp_path_factory.mktemp("finance-template") / "ledger.db"
-    build_template(template)
-    FinanceMachine.template, FinanceMachine.workdir = template, tmp_path_factory.mktemp("controls")
+    use_template(FinanceMachine, ledger_location, request, build_template)
     machine = FinanceMachine()
     try:
         machine.a_desk_at_work()
