@@ -102,10 +102,8 @@ class PgStore:
         self.durable = durable
         self.read_only = read_only
         self.immutable_stamp = None
-
-    @property
-    def name(self) -> str:
-        return describe(self.location)
+        #: How messages name this ledger: the URL without its password (parsed once: every transaction uses it).
+        self.name = describe(url)
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
