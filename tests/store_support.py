@@ -155,3 +155,34 @@ def trace_connections(monkeypatch, location: Path | str) -> list[str]:
     for name, stand_in in stand_ins.items():
         monkeypatch.setattr(PgConnection, name, stand_in)
     return seen
+
+
+# -- a ledger on a PostgreSQL server ----------------------------------------------------------------------------
+def dbname(url: str) -> str:
+    import psycopg
+
+    return psycopg.conninfo.conninfo_to_dict(url)["dbname"]
+
+
+def receipt(ledger, actor, pence: int = 1250, **extra):
+    return ledger.record_receipt(actor, amount_pence=pence, method="cash", code="INC1", payer="J Smith", **extra)
+
+
+def head(location) -> tuple[int, str]:
+    """The last entry's (seq, hash), read from outside cashdesk."""
+    with Raw(location) as raw:
+        return raw.execute("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1")[0]
+
+
+def backend_pid(store) -> int:
+    """The server process serving a PostgreSQL store's connection."""
+    return store.conn.raw.info.backend_pid
+
+
+def terminate(pg_cluster, pid: int) -> None:
+    """End one backend as an administrator would, and wait (up to 10 s) until it has gone."""
+    assert pg_cluster.psql(f"SELECT pg_terminate_backend({pid}, 10000)") == [(True,)]
+
+
+def alive(pg_cluster, pid: int) -> bool:
+    return bool(pg_cluster.psql(f"SELECT 1 FROM pg_stat_activity WHERE pid = {pid}"))
