@@ -189,12 +189,12 @@ class PgStore:
         """The one write path: BEGIN, lock the chain head, read, check, append, COMMIT (or roll back)."""
         with translate_pg_errors(self.name):
             self._begin("BEGIN")
-            self.conn.execute("SELECT seq FROM chain_head WHERE id = 1 FOR UPDATE")
-            writer = Writer(self.conn)
-            try:
+            try:  # a lock not granted in time (LedgerBusy) must end the transaction too, or the next BEGIN fails
+                self.conn.execute("SELECT seq FROM chain_head WHERE id = 1 FOR UPDATE")
+                writer = Writer(self.conn)
                 yield writer
             except BaseException:
-                if not self.conn.raw.closed and self.conn.in_transaction:
+                if self.conn.in_transaction:  # never on a dropped connection: the server rolled that back
                     self.conn.rollback()
                 raise
             self._commit(writer)

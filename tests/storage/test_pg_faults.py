@@ -1,5 +1,6 @@
 """The PostgreSQL server going away under the store, for real: an immediate (crash-like) restart, a backend
-terminated while idle or in the middle of a write, and a commit whose answer was lost. Each fault test names
+terminated while idle or in the middle of a write, a commit whose answer was lost, and writers taking turns on
+the chain head's row lock (a second writer waits; one kept waiting too long is refused). Each fault test names
 its negative control."""
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ import pytest
 
 from ledger import audit
 from ledger.book import Ledger
-from ledger.store import KeptStore, StoreError
+from ledger.store import KeptStore, LedgerBusy, StoreError
 from ledger.store import postgres
 from ledger.store.pg_errors import ConnectionDropped, LedgerUnreachable
 from ledger.store.writer import Writer
 
 from book_support import PINS
-from store_support import alive, backend_pid, dump_all, head, receipt, terminate
+from store_support import Raw, alive, backend_pid, dbname, dump_all, head, receipt, terminate
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -199,3 +200,72 @@ def test_a_kept_store_given_back_after_its_connection_died_mid_write_is_lent_aga
 
 
 
+
+# -- writers taking turns on the chain head's row -----------------------------------------------------------------
+def _wait_for_a_lock_wait(pg_cluster, url: str, patience_s: float = 60.0) -> None:
+    """Until a backend of `url`'s database waits on a lock (the server says so; not a timing)."""
+    import time
+
+    deadline = time.monotonic() + patience_s
+    query = (f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{dbname(url)}' AND wait_event_type = 'Lock'")
+    while pg_cluster.psql(query) != [(1,)]:
+        assert time.monotonic() < deadline, "the second writer never waited on the lock"
+        time.sleep(0.02)
+
+
+def test_a_second_writer_waits_on_the_head_row_then_extends_the_first_writers_entry(pg_cluster, pg_book, monkeypatch):
+    """Negative control: a read while the first write holds the lock does not wait, and sees the old head."""
+    import threading
+
+    appended, release = threading.Event(), threading.Event()
+    append = Writer.append
+
+    def held_after_append(writer, **kwargs):  # the first writer keeps its transaction open after appending
+        entry = append(writer, **kwargs)
+        if threading.current_thread().name == "first":
+            appended.set()
+            assert release.wait(60)
+        return entry
+
+    monkeypatch.setattr(Writer, "append", held_after_append)
+    was = head(pg_book.path)
+    results: dict[str, object] = {}
+
+    def post(name: str) -> None:
+        with Ledger.open(pg_book.path, clock=pg_book.clock, terminal=f"test:{name}") as ledger:
+            results[name] = receipt(ledger, pg_book.alice, pence=100)
+
+    first = threading.Thread(target=post, args=("first",), name="first")
+    second = threading.Thread(target=post, args=("second",), name="second")
+    first.start()
+    try:
+        assert appended.wait(60)
+        second.start()
+        _wait_for_a_lock_wait(pg_cluster, pg_book.path)
+        with pg_book.ledger.store.reading() as reader:
+            assert reader.head() == was
+        assert head(pg_book.path) == was  # neither has committed
+    finally:
+        release.set()
+        first.join(60)
+        if second.ident:
+            second.join(60)
+    one, two = results["first"], results["second"]
+    assert (one.seq, two.seq) == (was[0] + 1, was[0] + 2)
+    assert two.entry.prev_hash == one.entry.hash
+    assert audit.verify(pg_book.ledger.store).ok
+
+
+def test_a_writer_kept_waiting_past_the_lock_timeout_is_refused_busy_with_nothing_written(pg_book, monkeypatch):
+    """Negative control: the same write, once the other terminal's transaction has ended, is recorded."""
+    monkeypatch.setattr(postgres, "LOCK_TIMEOUT", "200ms")
+    was = head(pg_book.path)
+    with Raw(pg_book.path) as other, Ledger.open(pg_book.path, clock=pg_book.clock, terminal="test:t2") as ledger:
+        other.execute("BEGIN")
+        other.execute("SELECT seq FROM chain_head WHERE id = 1 FOR UPDATE")  # another terminal, mid-write
+        with pytest.raises(LedgerBusy, match="stayed busy with another terminal's write; nothing was written"):
+            receipt(ledger, pg_book.alice)
+        assert head(pg_book.path) == was
+        other.execute("ROLLBACK")
+        posted = receipt(ledger, pg_book.alice)
+    assert head(pg_book.path) == (posted.seq, posted.entry.hash) == (was[0] + 1, posted.entry.hash)
