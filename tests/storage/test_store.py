@@ -1,5 +1,5 @@
-"""Storage tests on real ledgers: the append-only guard, refused writes leaving nothing behind, every append
-in the store's write lock, idempotency — each on both stores (`store_book`: a SQLite file, then a PostgreSQL
+"""Storage tests on real ledgers: the append-only guard, refused writes leaving nothing behind, a read's one
+snapshot, every append in the store's write lock, idempotency — each on both stores (`store_book`: a SQLite file, then a PostgreSQL
 database). The PRAGMAs, opening refusals of files, the real mount table and file modes are the SQLite file's
 own and run on SQLite only; PostgreSQL's counterparts are in test_pg_store.py."""
 
@@ -197,6 +197,22 @@ def test_a_write_refused_by_a_rule_changes_no_table(store_open_book, act, outcom
     assert refused.value.outcome is outcome
     assert head_of(store_open_book.ledger) == head
     assert dump_all(store_open_book.path) == tables
+
+
+# -- a read is one snapshot ---------------------------------------------------------------------
+def test_a_read_sees_one_snapshot_while_another_terminal_writes(store_open_book):
+    """SQLite: a WAL read transaction; PostgreSQL: REPEATABLE READ. The control: the next read sees the write."""
+    book = store_open_book
+    with Ledger.open(book.path, clock=book.clock, terminal="test:t2") as other:
+        with book.ledger.store.reading() as reader:
+            before = reader.head()
+            posted = other.record_receipt(book.alice, amount_pence=100, method="cash", code="INC1", payer="J Smith")
+            assert reader.head() == before
+            assert reader.entry(posted.seq) is None
+            assert reader.limit_used_pence("alice", TODAY) == 0
+    with book.ledger.store.reading() as reader:
+        assert reader.head() == (posted.seq, posted.entry.hash) == (before[0] + 1, posted.entry.hash)
+        assert reader.limit_used_pence("alice", TODAY) == 100
 
 
 # -- every append inside the store's write lock (BEGIN IMMEDIATE; BEGIN and the locked head row) ----
