@@ -17,6 +17,8 @@ import pytest
 
 import pg_support
 
+pytestmark = pytest.mark.postgresql
+
 #: How long a person would wait for a dead process's server to go before calling it an orphan (not a timing test).
 PATIENCE_S = 60.0
 USER_TABLES = ("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"

@@ -22,6 +22,8 @@ from ledger.store.writer import Writer
 from book_support import PINS
 from store_support import Raw, alive, backend_pid, dbname, dump_all, head, receipt, terminate
 
+pytestmark = pytest.mark.postgresql
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 

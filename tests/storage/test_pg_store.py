@@ -18,6 +18,8 @@ from ledger.store.pg_errors import LedgerUnreachable
 from book_support import PINS, build_book
 from store_support import Raw, dbname, dump_all, head, receipt
 
+pytestmark = pytest.mark.postgresql
+
 
 # -- what the database refuses, whoever asks ----------------------------------------------------------------
 @pytest.mark.parametrize("statement, refusal", [
