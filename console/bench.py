@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -13,6 +14,8 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
+
+from ledger.location import describe
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,9 @@ RATIOS = {
     "payrun_preview_growth_ratio": ("payrun_large_preview_ms", "payrun_small_preview_ms"),
     "payrun_close_growth_ratio": ("payrun_large_close_ms", "payrun_small_close_ms"),
     "queue_update_vs_cursor_ratio": ("console_queue_ui_ms_p50", "console_queue_cursor_ms_p50"),
+    "pg_posting_vs_sqlite_ratio": ("pg_postings_per_s", "sqlite_postings_beside_pg_per_s"),
+    f"pg_posting_{PROCESSES}proc_vs_1proc_ratio": (f"pg_posting_{PROCESSES}proc_per_s", "pg_posting_1proc_per_s"),
+    f"pg_posting_{PROCESSES}proc_vs_sqlite_ratio": (f"pg_posting_{PROCESSES}proc_per_s", f"posting_{PROCESSES}proc_per_s"),
 }
 
 
@@ -65,7 +71,8 @@ def run(args) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="cashdesk-bench-") as folder:
         try:
-            figures = measure(Path(folder), plan, Path(args.db) if args.db else None, say=_progress(args))
+            figures = measure(Path(folder), plan, Path(args.db) if args.db else None, say=_progress(args),
+                              postgres=args.postgres)
         except BenchFailed as error:
             print(f"cashdesk bench: {error}", file=sys.stderr)
             return 1
@@ -83,7 +90,25 @@ def _progress(args) -> Callable[[str], None]:
     return lambda step: print(f"bench: {step}…", file=sys.stderr, flush=True)
 
 
-def measure(folder: Path, plan: Plan, side_by_side_db: Path | None, say: Callable[[str], None]) -> dict:
+def measure(folder: Path, plan: Plan, side_by_side_db: Path | None, say: Callable[[str], None],
+            postgres: str | None = None) -> dict:
+    with contextlib.ExitStack() as stack:
+        scratch = None
+        if postgres:  # first: a server that cannot be used stops the bench before minutes of SQLite
+            from console import bench_pg
+
+            say(f"a scratch schema on {describe(postgres)}")
+            scratch, server = stack.enter_context(bench_pg.scratch(postgres))
+        figures = measure_sqlite(folder, plan, side_by_side_db, say)
+        if scratch:
+            figures.update(server)
+            say(f"PostgreSQL: posting in turns with SQLite, then 1 and {PROCESSES} processes posting")
+            figures.update(bench_pg.measure_postgres(folder, scratch, plan.postings, plan.rounds, plan.per_process,
+                                                     PROCESSES))
+    return figures
+
+
+def measure_sqlite(folder: Path, plan: Plan, side_by_side_db: Path | None, say: Callable[[str], None]) -> dict:
     from console import bench_parts as parts, bench_ui as ui
 
     figures = machine(folder)
@@ -158,6 +183,15 @@ ROWS: list[tuple[str, str, str, str, str, Callable[[dict], bool] | None]] = [
     (f"{PROCESSES} processes posting", f"{{posting_{PROCESSES}proc_per_s:,.0f}}/s, {{busy_errors}} busy errors",
      "1 process {posting_1proc_per_s:,.0f}/s", f"posting_{PROCESSES}proc_vs_1proc_ratio", ">= 0.8x, 0 busy",
      lambda f: f[f"posting_{PROCESSES}proc_vs_1proc_ratio"] >= 0.8 and f["busy_errors"] == 0),
+    ("posting on PostgreSQL, 1 process", "{pg_postings_per_s:,.0f}/s (p50 {pg_posting_ms_p50:.2f} ms, p99 "
+     "{pg_posting_ms_p99:.2f} ms), {pg_posting_statements} statements", "SQLite in turns "
+     "{sqlite_postings_beside_pg_per_s:,.0f}/s", "pg_posting_vs_sqlite_ratio", "", None),
+    (f"{PROCESSES} processes posting on PostgreSQL", f"{{pg_posting_{PROCESSES}proc_per_s:,.0f}}/s, "
+     "{pg_busy_errors} busy errors", "1 process {pg_posting_1proc_per_s:,.0f}/s",
+     f"pg_posting_{PROCESSES}proc_vs_1proc_ratio", ">= 0.8x, 0 busy",
+     lambda f: f[f"pg_posting_{PROCESSES}proc_vs_1proc_ratio"] >= 0.8 and f["pg_busy_errors"] == 0),
+    (f"{PROCESSES} processes posting, PostgreSQL vs SQLite", f"{{pg_posting_{PROCESSES}proc_per_s:,.0f}}/s",
+     f"SQLite {{posting_{PROCESSES}proc_per_s:,.0f}}/s", f"pg_posting_{PROCESSES}proc_vs_sqlite_ratio", "", None),
     ("key press to confirmation ({keypress_receipts} receipts)", "p95 {keypress_to_confirm_ms_p95:.1f} ms "
      "(p50 {keypress_to_confirm_ms_p50:.1f})", "-", "", "p95 <= 16 ms",
      lambda f: f["keypress_to_confirm_ms_p95"] <= 16),
@@ -212,7 +246,10 @@ def report(figures: dict) -> str:
             f"big ledger: {figures['data']}, built in {figures['entries_build_s']} s\n"
             f"side by side on {figures['side_by_side_entries']:,} entries "
             f"({figures['journal_transactions']:,} journal transactions)"
-            + (f"; {figures['side_by_side_missing']}" if "side_by_side_missing" in figures else ""))
+            + (f"; {figures['side_by_side_missing']}" if "side_by_side_missing" in figures else "")
+            + (f"\nPostgreSQL {figures['pg_server_version']} at {figures['pg_server']}: fsync={figures['pg_fsync']}, "
+               f"synchronous_commit={figures['pg_synchronous_commit']}, full_page_writes={figures['pg_full_page_writes']}"
+               if "pg_server" in figures else ""))
     tail = (f"One run on a shared machine: absolute figures move with the neighbours; the ratios, each against "
             f"a baseline measured in the same run, are what to compare. Took {figures['bench_s']} s.")
     return f"{head}\n\n{table(rows)}\n\n{tail}"

@@ -125,7 +125,7 @@ def post_receipt(ledger: Ledger, n: int, first_officer: int = 1) -> None:
                           reference=f"BENCH{n}")
 
 
-def _time_receipts(ledger: Ledger, first: int, count: int) -> list[float]:
+def time_receipts(ledger: Ledger, first: int, count: int) -> list[float]:
     samples = []
     for n in range(first, first + count):
         start = time.perf_counter()
@@ -154,7 +154,7 @@ def _time_bare(conn: sqlite3.Connection, count: int) -> list[float]:
     return samples
 
 
-def _rate_figures(prefix: str, unit: str, samples: list[float]) -> dict:
+def rate_figures(prefix: str, unit: str, samples: list[float]) -> dict:
     return {f"{prefix}_per_s": round(len(samples) / sum(samples), 1),
             f"{unit}_ms_p50": round(percentile(samples, 0.50) * 1000, 3),
             f"{unit}_ms_p99": round(percentile(samples, 0.99) * 1000, 3)}
@@ -172,17 +172,17 @@ def posting_rates(folder: Path, count: int, rounds: int, big_ledger: Path) -> di
     try:
         with Ledger.open(empty, terminal="bench:post") as small, Ledger.open(big_ledger, terminal="bench:post") as big:
             _time_bare(bare, WARM_UP)  # warm up: caches, the WAL file, the first pages
-            _time_receipts(small, 0, WARM_UP)
-            _time_receipts(big, 0, WARM_UP)
+            time_receipts(small, 0, WARM_UP)
+            time_receipts(big, 0, WARM_UP)
             for turn in range(rounds):
                 first = WARM_UP + turn * per_round
                 samples["bare"] += _time_bare(bare, per_round)
-                samples["empty"] += _time_receipts(small, first, per_round)
-                samples["big"] += _time_receipts(big, first, per_round)
+                samples["empty"] += time_receipts(small, first, per_round)
+                samples["big"] += time_receipts(big, first, per_round)
     finally:
         bare.close()
-    figures = {**_rate_figures("postings", "posting", samples["empty"]),
-               **_rate_figures("bare_inserts", "bare_insert", samples["bare"])}
+    figures = {**rate_figures("postings", "posting", samples["empty"]),
+               **rate_figures("bare_inserts", "bare_insert", samples["bare"])}
     figures["postings_at_entries_per_s"] = round(len(samples["big"]) / sum(samples["big"]), 1)
     figures["postings_measured"] = len(samples["empty"])
     return figures
@@ -194,7 +194,7 @@ def write_cost(folder: Path, commits: int = 50) -> dict:
     path, bare_path = folder / "cost.db", folder / "cost-bare.db"
     create_bench_ledger(path, officers_for(commits + WARM_UP + 1))
     with Ledger.open(path, terminal="bench:cost") as ledger:
-        _time_receipts(ledger, 0, WARM_UP)
+        time_receipts(ledger, 0, WARM_UP)
         statements: list[str] = []
         ledger.store.conn.set_trace_callback(statements.append)
         post_receipt(ledger, WARM_UP)
@@ -248,7 +248,7 @@ def post_worker(path: str, first_officer: int, count: int, barrier, results) -> 
         results.put({"error": f"{officer(first_officer).username}…: {type(error).__name__}: {error}"})
 
 
-def _run_workers(path: Path, first_officers: list[int], count: int) -> tuple[float, int]:
+def run_workers(path: Path, first_officers: list[int], count: int) -> tuple[float, int]:
     """Total receipts a second over the span from the first start to the last finish, and busy errors."""
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no sqlite3 handle crosses a fork
     barrier, results = context.Barrier(len(first_officers)), context.Queue()
@@ -271,8 +271,8 @@ def processes_posting(folder: Path, per_process: int, processes: int = 4) -> dic
     path = folder / "processes.db"
     block = officers_for(per_process + WARM_UP)
     create_bench_ledger(path, officers=block * (processes + 1))
-    one_per_s, busy_one = _run_workers(path, [1], per_process)
-    many_per_s, busy_many = _run_workers(path, [1 + block * n for n in range(1, processes + 1)], per_process)
+    one_per_s, busy_one = run_workers(path, [1], per_process)
+    many_per_s, busy_many = run_workers(path, [1 + block * n for n in range(1, processes + 1)], per_process)
     return {"posting_1proc_per_s": round(one_per_s, 1), f"posting_{processes}proc_per_s": round(many_per_s, 1),
             "busy_errors": busy_one + busy_many}
 

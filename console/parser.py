@@ -68,6 +68,15 @@ def web_address(text: str) -> str:
     return parts.geturl().rstrip("/")
 
 
+def database_url(text: str) -> str:
+    """An argparse type: a postgresql:// URL (repeated in an error only without its password)."""
+    from ledger.location import describe_unparsed, is_database_url
+
+    if not is_database_url(text):
+        raise argparse.ArgumentTypeError(f"{describe_unparsed(text)!r} is not a postgresql:// URL")
+    return text
+
+
 def acting_arguments(parser: argparse.ArgumentParser, authorise: bool = False) -> None:
     parser.add_argument("--as", dest="as_user", required=True, metavar="USER", help="who is acting")
     parser.add_argument("--pin-stdin", action="store_true",
@@ -266,6 +275,8 @@ def _audit_commands(sub) -> None:
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--quick", action="store_true", help="small sizes: well under a minute")
     bench.add_argument("--entries", type=positive_int, help="big-ledger entries (default 100,000; quick 3,000)")
+    bench.add_argument("--postgres", type=database_url, metavar="URL",
+                       help="also measure posting on this PostgreSQL database, in a schema of its own, dropped after")
     serve = sub.add_parser("serve", help="the console in a browser (textual-serve), on loopback by default")
     serve.add_argument("--port", type=port_number, default=8000, help="listen port (default 8000)")
     serve.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1)")

@@ -42,6 +42,9 @@ RATIOS = {
     "verify_vs_hledger_ratio": ("verify_s", "hledger_bal_s"),
     "replay_vs_hledger_ratio": ("replay_s", "hledger_bal_s"),
     "replay_vs_ledger_rss_ratio": ("replay_peak_rss_kb", "ledger_bal_peak_rss_kb"),
+    "pg_posting_vs_sqlite_ratio": ("pg_postings_per_s", "sqlite_postings_beside_pg_per_s"),
+    "pg_posting_4proc_vs_1proc_ratio": ("pg_posting_4proc_per_s", "pg_posting_1proc_per_s"),
+    "pg_posting_4proc_vs_sqlite_ratio": ("pg_posting_4proc_per_s", "posting_4proc_per_s"),
 }
 #: The side-by-side figures that need ledger or hledger on PATH.
 NEEDS = {"ledger": ("ledger_bal_s", "ledger_bal_peak_rss_kb"), "hledger": ("hledger_bal_s", "hledger_bal_peak_rss_kb")}
@@ -114,3 +117,127 @@ def test_only_an_opt_in_open_gives_up_full_sync(tmp_path: Path):
         assert ledger.store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     with Ledger.open(db, durable=False) as ledger:
         assert ledger.store.conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+
+
+# -- `cashdesk bench --postgres URL`: the PostgreSQL part, with tiny sizes, on the test cluster --------------
+PG_POSTINGS, PG_ROUNDS, PG_PER_PROCESS = 6, 2, 3
+#: The PostgreSQL part's figures that are times, rates or counts, each a positive number.
+PG_MEASURED = ("pg_postings_per_s", "pg_posting_ms_p50", "pg_posting_ms_p99", "sqlite_postings_beside_pg_per_s",
+               "pg_postings_measured", "pg_posting_statements", "pg_posting_1proc_per_s", "pg_posting_4proc_per_s")
+SECRET = "hunter2-not-shown"
+
+
+@pytest.fixture(scope="module")
+def pg_bench(pg_cluster, tmp_path_factory) -> dict:
+    """The bench's PostgreSQL part once, on a fresh database given with a password (the test cluster trusts
+    its socket, so the password is ignored by the server, but the bench still holds it): its figures, the
+    entries its ledgers got, and the database's schemas after it."""
+    from console import bench_pg
+    from ledger.store import open_store
+
+    url = pg_cluster.fresh_database()
+    folder = tmp_path_factory.mktemp("pg-bench")
+    with bench_pg.scratch(url.replace("postgres@", f"postgres:{SECRET}@")) as (schema_url, server):
+        figures = {**server, **bench_pg.measure_postgres(folder, schema_url, PG_POSTINGS, PG_ROUNDS, PG_PER_PROCESS)}
+        pg_kinds = dict(pg_cluster.psql("SELECT kind, count(*) FROM entries GROUP BY kind", db=schema_url))
+        one_receipt = _one_receipt_statements(schema_url)
+    with open_store(folder / "beside-pg.db") as store, store.reading() as reader:
+        sqlite_receipts = sum(1 for entry in reader.iter_entries() if entry.kind == "receipt_recorded")
+    schemas = [name for (name,) in pg_cluster.psql("SELECT nspname FROM pg_namespace", db=url)]
+    tables = pg_cluster.psql("SELECT table_schema, table_name FROM information_schema.tables "
+                             "WHERE table_schema NOT IN ('pg_catalog', 'information_schema')", db=url)
+    yield {"figures": figures, "pg_kinds": pg_kinds, "sqlite_receipts": sqlite_receipts, "schemas": schemas,
+           "tables": tables, "one_receipt": one_receipt}
+    pg_cluster.drop_database(url)
+
+
+def _one_receipt_statements(schema_url: str) -> list[str]:
+    """What one more receipt sends, as the bench counts it (bench01 has posted far fewer than its day's 50)."""
+    from console import bench_parts, bench_pg
+    from ledger.book import Ledger
+
+    with Ledger.open(schema_url, terminal="test:bench") as ledger:
+        return bench_pg.statements_sent(ledger, lambda: bench_parts.post_receipt(ledger, 0))
+
+
+def test_postgres_part_reports_rates_and_no_busy_errors(pg_bench: dict):
+    figures = pg_bench["figures"]
+    assert {key: figures.get(key) for key in PG_MEASURED if not positive_number(figures.get(key))} == {}
+    assert figures["pg_posting_ms_p50"] <= figures["pg_posting_ms_p99"]
+    assert figures["pg_postings_measured"] == PG_POSTINGS
+    assert figures["pg_busy_errors"] == 0, "a write waited out the lock timeout, or a serialization failure"
+
+
+def test_postgres_part_says_which_server_and_how_durable(pg_bench: dict, pg_cluster):
+    figures = pg_bench["figures"]
+    assert figures["pg_server_version"].startswith("15.")
+    assert figures["pg_fsync"] == "off" and figures["pg_synchronous_commit"] == "on"  # tests/pg_support.SETTINGS
+    assert figures["pg_server"].startswith("postgresql://postgres@/test_") and str(pg_cluster.socket_dir) in figures["pg_server"]
+
+
+def test_postgres_part_never_shows_the_password(pg_bench: dict):
+    assert SECRET not in json.dumps(pg_bench["figures"])
+
+
+def test_postgres_part_posted_every_receipt_it_timed_on_each_store(pg_bench: dict):
+    """Warm-up, the timed receipts and the one whose statements were counted on PostgreSQL; then 1 and 4 posting
+    processes, each warming up and posting its share; and the timed ones on the SQLite ledger beside it."""
+    from console.bench_parts import WARM_UP
+
+    posted_in_turns = WARM_UP + PG_POSTINGS + 1
+    assert pg_bench["pg_kinds"]["receipt_recorded"] == posted_in_turns + 5 * (WARM_UP + PG_PER_PROCESS)
+    assert pg_bench["sqlite_receipts"] == WARM_UP + PG_POSTINGS
+
+
+def test_statements_counted_are_those_one_receipt_sends(pg_bench: dict):
+    sent = pg_bench["one_receipt"]
+    assert sent[0] == "BEGIN" and sent[-1] == "COMMIT"
+    assert sent[1] == "SELECT seq FROM chain_head WHERE id = 1 FOR UPDATE", "every write locks the head first"
+    assert sum(statement.lstrip().startswith("INSERT INTO entries") for statement in sent) == 1
+    assert pg_bench["figures"]["pg_posting_statements"] == len(sent)
+
+
+def test_postgres_part_leaves_the_database_as_it_found_it(pg_bench: dict):
+    assert [name for name in pg_bench["schemas"] if name.startswith("cashdesk_bench")] == []
+    assert pg_bench["tables"] == []
+
+
+def test_postgres_ratios_are_their_figures_quotients(pg_bench: dict):
+    from console.bench import ratios
+
+    figures = {**pg_bench["figures"], "posting_4proc_per_s": 400.0}
+    computed = ratios(figures)
+    for name in ("pg_posting_vs_sqlite_ratio", "pg_posting_4proc_vs_1proc_ratio", "pg_posting_4proc_vs_sqlite_ratio"):
+        top, bottom = RATIOS[name]
+        assert computed[name] == pytest.approx(figures[top] / figures[bottom], abs=0.0006), name
+
+
+def test_the_table_shows_postgresql_beside_sqlite(bench: dict, pg_bench: dict):
+    from console.bench import ratios, report
+
+    figures = {**bench, **pg_bench["figures"]}
+    figures.update(ratios(figures))
+    table = report(figures)
+    assert "posting on PostgreSQL, 1 process" in table and "4 processes posting, PostgreSQL vs SQLite" in table
+    assert f"PostgreSQL {figures['pg_server_version']} at {figures['pg_server']}: fsync=off" in table
+    assert "posting on PostgreSQL" not in report({**bench, **ratios(bench)}), "no server, no PostgreSQL rows"
+
+
+def _bench_cli(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
+    command = [sys.executable, "-c", "import sys; from console.cli import main; sys.exit(main())", "bench", *args]
+    return subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize(("url", "code", "said"), [
+    (f"db.example.council/ledger?password={SECRET}", 2, "is not a postgresql:// URL"),
+    (f"postgresql://clerk:{SECRET}@db.example.council/ledger", 4, "db.example.council is another host"),
+    (f"postgresql://clerk:{SECRET}@/ledger?host=/nonexistent-cashdesk-socket", 4, "cannot connect to"),
+])
+def test_a_server_that_cannot_be_used_stops_the_bench_at_once(url: str, code: int, said: str):
+    """Before any SQLite measurement: one line, no traceback, no password."""
+    result = _bench_cli("--quick", "--json", "--postgres", url)
+    assert result.returncode == code, result.stderr
+    assert said in result.stderr and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert SECRET not in result.stderr and "Traceback" not in result.stderr
