@@ -84,6 +84,20 @@ def projection_ddl() -> list[str]:
     return statements
 
 
+#: Every table the application's role is granted something on.
+GRANTED_TABLES = ("entries", "chain_head", "cashdesk_meta", "credentials", *PROJECTIONS)
+#: True when the application's role exists but lacks SELECT on one of GRANTED_TABLES (it was created after the
+#: ledger, or a table was added since), and this user may grant as the tables' owner, on a primary server,
+#: with every table there (a missing projection is made first, then granted: see PgStore.ensure_projections).
+GRANTS_MISSING = """WITH granted AS (SELECT to_regclass(name) AS oid FROM unnest(?::text[]) AS t(name))
+SELECT CASE
+    WHEN pg_is_in_recovery() OR NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ?) THEN false
+    WHEN EXISTS (SELECT FROM granted WHERE oid IS NULL) THEN false
+    WHEN NOT pg_has_role((SELECT relowner FROM pg_class WHERE oid = 'entries'::regclass), 'USAGE') THEN false
+    ELSE EXISTS (SELECT FROM granted WHERE NOT has_table_privilege(?, oid, 'SELECT'))
+    END"""
+
+
 def grants() -> list[str]:
     """What the application's role may do: read and append entries, keep the projections."""
     projections = ", ".join(PROJECTIONS)

@@ -135,6 +135,8 @@ class PgStore:
                 version = _check_it_is_ours(store.conn, store.name)
                 if version < SCHEMA_VERSION and not read_only:
                     store._upgrade()
+                if not read_only:
+                    store.grant_missing()
         except BaseException:
             store.close()
             raise
@@ -162,6 +164,18 @@ class PgStore:
                 writer.conn.execute(statement)
             writer.conn.execute("UPDATE cashdesk_meta SET value = ? WHERE key = 'schema_version'",
                                 (str(SCHEMA_VERSION),))
+
+    def grant_missing(self) -> bool:
+        """Grant the application's role what a counter needs, when it lacks it and this user owns the tables:
+        a role a superuser made after the ledger (its owner may not make roles), or a table added since. True
+        when something was granted. A check of one query otherwise; never on a standby."""
+        asked = (list(pg_schema.GRANTED_TABLES), pg_schema.APP_ROLE, pg_schema.APP_ROLE)
+        if not self.conn.execute(pg_schema.GRANTS_MISSING, asked).fetchone()[0]:
+            return False
+        with self.writing() as writer:
+            for statement in pg_schema.grants():
+                writer.conn.execute(statement)
+        return True
 
     def close(self) -> None:
         self.conn.close()
@@ -240,7 +254,8 @@ class PgStore:
         role may do this (it may delete projection rows, never entries). A projection table that is missing
         (dropped by hand) is created first, as SQLite's rebuild does: the owner's work."""
         with self.writing() as writer:
-            if not set(PROJECTIONS) <= set(_tables(writer.conn)):
+            missing = not set(PROJECTIONS) <= set(_tables(writer.conn))
+            if missing:
                 for statement in pg_schema.projection_ddl():
                     writer.conn.execute(statement)
             for name in PROJECTIONS:
@@ -249,6 +264,8 @@ class PgStore:
             for entry in list(writer.iter_entries()):  # read whole: the projections are written on this connection
                 apply_entry(self.conn, entry, entry.body_dict())
                 count += 1
+        if missing:  # a table made again: the application's role may use it too
+            self.grant_missing()
         return count
 
     def ensure_projections(self) -> bool:
