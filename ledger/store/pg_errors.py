@@ -19,6 +19,11 @@ class ConnectionDropped(LedgerUnreachable):
     """The connection dropped while a write was committing; the message says whether it was kept."""
 
 
+class WriteInterrupted(StoreError):
+    """Ctrl-C while a write was committing (a synchronous standby being waited for); the message says whether
+    it was kept."""
+
+
 def _reason(error: psycopg.Error) -> str:
     """The server's or libpq's own words, first line only (libpq never echoes a password)."""
     text = (getattr(error.diag, "message_primary", None) or str(error)).strip()

@@ -22,7 +22,7 @@ from ledger.store import pg_schema
 from ledger.store.dialect import POSTGRES
 from ledger.store.errors import LedgerExists, LedgerMissing, LedgerUnusable
 from ledger.location import LocationInvalid, check_transport, describe
-from ledger.store.pg_errors import ConnectionDropped, translate_pg_errors
+from ledger.store.pg_errors import ConnectionDropped, WriteInterrupted, translate_pg_errors
 from ledger.store.projections import apply_entry
 from ledger.store.reader import Reader
 from ledger.store.schema import PROJECTIONS, SCHEMA_VERSION
@@ -232,6 +232,27 @@ class PgStore:
             self.conn.execute("COMMIT")
         except psycopg.OperationalError:
             raise ConnectionDropped(self._commit_outcome(writer.appended_ids)) from None
+        except KeyboardInterrupt:  # Ctrl-C while COMMIT waited, as for a synchronous standby that is down
+            raise WriteInterrupted(self._interrupted_outcome(writer.appended_ids)) from None
+
+    def _interrupted_outcome(self, entry_ids: list[str]) -> str:
+        """Interrupted at COMMIT: psycopg cancelled the wait, and a commit waiting for a synchronous standby is
+        already done on this server when cancelled (PostgreSQL warns as much). Was it? Asked, not assumed."""
+        if not entry_ids:
+            return "interrupted while committing; nothing needed keeping"
+        try:
+            if self.conn.raw.closed or self.conn.in_transaction:
+                self.conn.close()
+                self.conn = _connect(self.location, durable=self.durable, read_only=self.read_only)
+            found = self.conn.execute("SELECT count(*) FROM entries WHERE entry_id = ANY(?)",
+                                      (entry_ids,)).fetchone()[0]
+        except psycopg.Error:
+            return (f"interrupted while committing entry {entry_ids[0]}; whether it was recorded is unknown: "
+                    "look for it in the ledger before trying again")
+        if found == len(entry_ids):
+            return (f"interrupted while the server was still confirming the commit (waiting for a synchronous "
+                    f"standby?): entry {entry_ids[0]} is recorded on this server; do not repeat it")
+        return "interrupted before the write was committed; nothing was written"
 
     def _commit_outcome(self, entry_ids: list[str]) -> str:
         """After the connection dropped at COMMIT: was it committed? Asked on a fresh connection."""
