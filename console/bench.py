@@ -56,6 +56,7 @@ RATIOS = {
     "payrun_close_growth_ratio": ("payrun_large_close_ms", "payrun_small_close_ms"),
     "queue_update_vs_cursor_ratio": ("console_queue_ui_ms_p50", "console_queue_cursor_ms_p50"),
     "pg_posting_vs_sqlite_ratio": ("pg_postings_per_s", "sqlite_postings_beside_pg_per_s"),
+    "pg_posting_cpu_vs_sqlite_ratio": ("pg_posting_client_cpu_ms", "sqlite_posting_cpu_ms_beside_pg"),
     f"pg_posting_{PROCESSES}proc_vs_1proc_ratio": (f"pg_posting_{PROCESSES}proc_per_s", "pg_posting_1proc_per_s"),
     f"pg_posting_{PROCESSES}proc_vs_sqlite_ratio": (f"pg_posting_{PROCESSES}proc_per_s", f"posting_{PROCESSES}proc_per_s"),
 }
@@ -186,6 +187,9 @@ ROWS: list[tuple[str, str, str, str, str, Callable[[dict], bool] | None]] = [
     ("posting on PostgreSQL, 1 process", "{pg_postings_per_s:,.0f}/s (p50 {pg_posting_ms_p50:.2f} ms, p99 "
      "{pg_posting_ms_p99:.2f} ms), {pg_posting_statements} statements", "SQLite in turns "
      "{sqlite_postings_beside_pg_per_s:,.0f}/s", "pg_posting_vs_sqlite_ratio", "", None),
+    ("a receipt's CPU on PostgreSQL, this process", "{pg_posting_client_cpu_ms:.2f} ms",
+     "SQLite in turns {sqlite_posting_cpu_ms_beside_pg:.2f} ms", "pg_posting_cpu_vs_sqlite_ratio", "", None),
+    ("a receipt's CPU in the PostgreSQL server", "{pg_posting_server_cpu_ms:.2f} ms", "-", "", "", None),
     (f"{PROCESSES} processes posting on PostgreSQL", f"{{pg_posting_{PROCESSES}proc_per_s:,.0f}}/s, "
      "{pg_busy_errors} busy errors", "1 process {pg_posting_1proc_per_s:,.0f}/s",
      f"pg_posting_{PROCESSES}proc_vs_1proc_ratio", ">= 0.8x, 0 busy",

@@ -43,6 +43,7 @@ RATIOS = {
     "replay_vs_hledger_ratio": ("replay_s", "hledger_bal_s"),
     "replay_vs_ledger_rss_ratio": ("replay_peak_rss_kb", "ledger_bal_peak_rss_kb"),
     "pg_posting_vs_sqlite_ratio": ("pg_postings_per_s", "sqlite_postings_beside_pg_per_s"),
+    "pg_posting_cpu_vs_sqlite_ratio": ("pg_posting_client_cpu_ms", "sqlite_posting_cpu_ms_beside_pg"),
     "pg_posting_4proc_vs_1proc_ratio": ("pg_posting_4proc_per_s", "pg_posting_1proc_per_s"),
     "pg_posting_4proc_vs_sqlite_ratio": ("pg_posting_4proc_per_s", "posting_4proc_per_s"),
 }
@@ -123,7 +124,8 @@ def test_only_an_opt_in_open_gives_up_full_sync(tmp_path: Path):
 PG_POSTINGS, PG_ROUNDS, PG_PER_PROCESS = 6, 2, 3
 #: The PostgreSQL part's figures that are times, rates or counts, each a positive number.
 PG_MEASURED = ("pg_postings_per_s", "pg_posting_ms_p50", "pg_posting_ms_p99", "sqlite_postings_beside_pg_per_s",
-               "pg_postings_measured", "pg_posting_statements", "pg_posting_1proc_per_s", "pg_posting_4proc_per_s")
+               "pg_postings_measured", "pg_posting_statements", "pg_posting_1proc_per_s", "pg_posting_4proc_per_s",
+               "pg_posting_client_cpu_ms", "sqlite_posting_cpu_ms_beside_pg")
 SECRET = "hunter2-not-shown"
 
 
@@ -166,6 +168,8 @@ def test_postgres_part_reports_rates_and_no_busy_errors(pg_bench: dict):
     assert figures["pg_posting_ms_p50"] <= figures["pg_posting_ms_p99"]
     assert figures["pg_postings_measured"] == PG_POSTINGS
     assert figures["pg_busy_errors"] == 0, "a write waited out the lock timeout, or a serialization failure"
+    # The test server runs here, as postgres: its process's CPU is read (in 10 ms ticks: over 6 receipts, maybe 0).
+    assert isinstance(figures["pg_posting_server_cpu_ms"], float) and figures["pg_posting_server_cpu_ms"] >= 0
 
 
 def test_postgres_part_says_which_server_and_how_durable(pg_bench: dict, pg_cluster):
@@ -207,7 +211,8 @@ def test_postgres_ratios_are_their_figures_quotients(pg_bench: dict):
 
     figures = {**pg_bench["figures"], "posting_4proc_per_s": 400.0}
     computed = ratios(figures)
-    for name in ("pg_posting_vs_sqlite_ratio", "pg_posting_4proc_vs_1proc_ratio", "pg_posting_4proc_vs_sqlite_ratio"):
+    for name in ("pg_posting_vs_sqlite_ratio", "pg_posting_cpu_vs_sqlite_ratio", "pg_posting_4proc_vs_1proc_ratio",
+                 "pg_posting_4proc_vs_sqlite_ratio"):
         top, bottom = RATIOS[name]
         assert computed[name] == pytest.approx(figures[top] / figures[bottom], abs=0.0006), name
 
@@ -241,3 +246,10 @@ def test_a_server_that_cannot_be_used_stops_the_bench_at_once(url: str, code: in
     assert said in result.stderr and result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert SECRET not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_servers_cpu_is_read_only_for_a_server_on_this_host():
+    """A backend id means a process here only when the server is here: a remote one's id is not looked up."""
+    from console.bench_pg import backend_cpu_s
+
+    assert backend_cpu_s("postgresql://clerk@db.example.council/ledger?sslmode=verify-full", None) is None
