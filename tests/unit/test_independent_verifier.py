@@ -238,3 +238,48 @@ def test_the_doc_lists_every_entry_kind_with_every_body_field(doc):
     for kind, model in BODIES.items():
         missing = [name for name in model.model_fields if f"`{name}`" not in rows[kind]]
         assert not missing, f"{kind}: {missing}"
+
+
+def test_the_doc_describes_the_real_postgresql_tables(doc, book, pg_url):
+    """Section 13 against a ledger cashdesk made on the test cluster: the same tables and columns as the SQLite
+    file, the types, COLLATE "C", the two extra tables and every trigger, each named in the doc."""
+    import psycopg
+
+    from ledger.book import Ledger
+    from ledger.store.schema import SCHEMA_VERSION
+
+    Ledger.create(pg_url, office="Doc Office", admin="adam", pin="555555").close()
+    section = " ".join(doc.split("## 13. On PostgreSQL")[1].split())
+    with psycopg.connect(pg_url) as conn:
+        columns = conn.execute("SELECT table_name, column_name, data_type, collation_name FROM "
+                               "information_schema.columns WHERE table_schema = 'public' "
+                               "ORDER BY table_name, ordinal_position").fetchall()
+        meta = dict(conn.execute("SELECT key, value FROM cashdesk_meta").fetchall())
+        triggers = {name for (name,) in conn.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")}
+        head = conn.execute("SELECT id, seq, hash FROM chain_head").fetchall()
+    sqlite = sqlite3.connect(book.path)
+    try:
+        sqlite_tables = {name: [row[1] for row in sqlite.execute(f"PRAGMA table_info({name})")]
+                         for (name,) in sqlite.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        sqlite.close()
+    pg_tables: dict[str, list[str]] = {}
+    for table, column, _, _ in columns:
+        pg_tables.setdefault(table, []).append(column)
+
+    assert set(pg_tables) - set(sqlite_tables) == {"cashdesk_meta", "chain_head"}
+    assert {name: pg_tables[name] for name in sqlite_tables} == sqlite_tables, "the same columns, in the same order"
+    assert pg_tables["chain_head"] == ["id", "seq", "hash"] and "`chain_head (id, seq, hash)`" in section
+    assert head[0][0] == 1 and head[0][1] == 2  # control: the head moved with book_created and the admin's entry
+    types = {(table, column): (kind, collation) for table, column, kind, collation in columns}
+    assert types[("entries", "seq")] == ("bigint", None)
+    assert {types[("credentials", name)][0] for name in ("salt", "pin_hash")} == {"bytea"}
+    texts = {key: collation for key, (kind, collation) in types.items() if kind == "text"}
+    assert {key: collation for key, collation in texts.items() if collation != "C"} == {
+        ("settings", "value"): None, ("credentials", "params"): None, ("cashdesk_meta", "value"): None}
+    assert 'TEXT COLLATE "C"' in section
+    assert meta == {"application": "cashdesk", "schema_version": str(SCHEMA_VERSION)}
+    assert f"`schema_version` = `{SCHEMA_VERSION}`" in section and "`application` = `cashdesk`" in section
+    assert triggers == {"entries_extend_head", "entries_append_only", "entries_no_truncate",
+                        "chain_head_moves_with_entries"}
+    assert all(f"`{name}`" in section for name in triggers)
