@@ -58,7 +58,8 @@ RATIOS = {
     "pg_posting_vs_sqlite_ratio": ("pg_postings_per_s", "sqlite_postings_beside_pg_per_s"),
     "pg_posting_cpu_vs_sqlite_ratio": ("pg_posting_client_cpu_ms", "sqlite_posting_cpu_ms_beside_pg"),
     f"pg_posting_{PROCESSES}proc_vs_1proc_ratio": (f"pg_posting_{PROCESSES}proc_per_s", "pg_posting_1proc_per_s"),
-    f"pg_posting_{PROCESSES}proc_vs_sqlite_ratio": (f"pg_posting_{PROCESSES}proc_per_s", f"posting_{PROCESSES}proc_per_s"),
+    f"pg_posting_{PROCESSES}proc_vs_sqlite_ratio": (f"pg_posting_{PROCESSES}proc_per_s",
+                                                     f"posting_{PROCESSES}proc_per_s"),
 }
 
 
@@ -230,6 +231,13 @@ ROWS: list[tuple[str, str, str, str, str, Callable[[dict], bool] | None]] = [
 ]
 
 
+def server_line(figures: dict) -> str:
+    """Which PostgreSQL the figures come from, and what its commits wait for."""
+    return (f"\nPostgreSQL {figures['pg_server_version']} at {figures['pg_server']}: fsync={figures['pg_fsync']}, "
+            f"synchronous_commit={figures['pg_synchronous_commit']}, "
+            f"full_page_writes={figures['pg_full_page_writes']}")
+
+
 def report(figures: dict) -> str:
     """The table, with what was measured on, and a reminder that ratios are what carry between runs."""
     from console.formatting import table
@@ -251,9 +259,7 @@ def report(figures: dict) -> str:
             f"side by side on {figures['side_by_side_entries']:,} entries "
             f"({figures['journal_transactions']:,} journal transactions)"
             + (f"; {figures['side_by_side_missing']}" if "side_by_side_missing" in figures else "")
-            + (f"\nPostgreSQL {figures['pg_server_version']} at {figures['pg_server']}: fsync={figures['pg_fsync']}, "
-               f"synchronous_commit={figures['pg_synchronous_commit']}, full_page_writes={figures['pg_full_page_writes']}"
-               if "pg_server" in figures else ""))
+            + (server_line(figures) if "pg_server" in figures else ""))
     tail = (f"One run on a shared machine: absolute figures move with the neighbours; the ratios, each against "
             f"a baseline measured in the same run, are what to compare. Took {figures['bench_s']} s.")
     return f"{head}\n\n{table(rows)}\n\n{tail}"

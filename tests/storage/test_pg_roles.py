@@ -21,6 +21,8 @@ from ledger.store import LedgerUnusable, open_store
 ADMIN, OFFICER = Actor("adam", frozenset({"admin"})), Actor("alice", frozenset({"officer"}))
 APP_ROLE_EXISTS = "SELECT count(*) FROM pg_roles WHERE rolname = 'cashdesk_app'"
 
+pytestmark = pytest.mark.postgresql
+
 
 @pytest.fixture(scope="module")
 def cluster(pg_cluster):

@@ -19,6 +19,8 @@ from ledger.book import Ledger
 PATIENCE_S = 60.0
 WAITING_FOR_STANDBY = "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'"
 
+pytestmark = pytest.mark.postgresql
+
 
 @pytest.fixture(scope="module")
 def primary(pg_cluster):
@@ -55,5 +57,6 @@ def test_ctrl_c_at_a_commit_waiting_for_the_standby_says_the_entry_is_recorded(p
     recorded = cluster.psql("SELECT entry_id FROM entries WHERE kind = 'user_added' AND body LIKE '%erin%'", url)
     assert len(recorded) == 1, "Ctrl-C cancels the wait, not the commit: the entry is on the primary"
     assert writer.returncode == 4 and out == ""
-    assert err.strip() == (f"cashdesk: interrupted while the server was still confirming the commit (waiting for a "
-                           f"synchronous standby?): entry {recorded[0][0]} is recorded on this server; do not repeat it")
+    assert err.strip() == ("cashdesk: interrupted while the server was still confirming the commit (waiting for a "
+                           f"synchronous standby?): entry {recorded[0][0]} is recorded on this server; "
+                           "do not repeat it")

@@ -162,6 +162,7 @@ def _one_receipt_statements(schema_url: str) -> list[str]:
         return bench_pg.statements_sent(ledger, lambda: bench_parts.post_receipt(ledger, 0))
 
 
+@pytest.mark.postgresql
 def test_postgres_part_reports_rates_and_no_busy_errors(pg_bench: dict):
     figures = pg_bench["figures"]
     assert {key: figures.get(key) for key in PG_MEASURED if not positive_number(figures.get(key))} == {}
@@ -172,17 +173,21 @@ def test_postgres_part_reports_rates_and_no_busy_errors(pg_bench: dict):
     assert isinstance(figures["pg_posting_server_cpu_ms"], float) and figures["pg_posting_server_cpu_ms"] >= 0
 
 
+@pytest.mark.postgresql
 def test_postgres_part_says_which_server_and_how_durable(pg_bench: dict, pg_cluster):
     figures = pg_bench["figures"]
     assert figures["pg_server_version"].startswith("15.")
     assert figures["pg_fsync"] == "off" and figures["pg_synchronous_commit"] == "on"  # tests/pg_support.SETTINGS
-    assert figures["pg_server"].startswith("postgresql://postgres@/test_") and str(pg_cluster.socket_dir) in figures["pg_server"]
+    assert figures["pg_server"].startswith("postgresql://postgres@/test_")
+    assert str(pg_cluster.socket_dir) in figures["pg_server"]
 
 
+@pytest.mark.postgresql
 def test_postgres_part_never_shows_the_password(pg_bench: dict):
     assert SECRET not in json.dumps(pg_bench["figures"])
 
 
+@pytest.mark.postgresql
 def test_postgres_part_posted_every_receipt_it_timed_on_each_store(pg_bench: dict):
     """Warm-up, the timed receipts and the one whose statements were counted on PostgreSQL; then 1 and 4 posting
     processes, each warming up and posting its share; and the timed ones on the SQLite ledger beside it."""
@@ -193,6 +198,7 @@ def test_postgres_part_posted_every_receipt_it_timed_on_each_store(pg_bench: dic
     assert pg_bench["sqlite_receipts"] == WARM_UP + PG_POSTINGS
 
 
+@pytest.mark.postgresql
 def test_statements_counted_are_those_one_receipt_sends(pg_bench: dict):
     sent = pg_bench["one_receipt"]
     assert sent[0] == "BEGIN" and sent[-1] == "COMMIT"
@@ -201,11 +207,13 @@ def test_statements_counted_are_those_one_receipt_sends(pg_bench: dict):
     assert pg_bench["figures"]["pg_posting_statements"] == len(sent)
 
 
+@pytest.mark.postgresql
 def test_postgres_part_leaves_the_database_as_it_found_it(pg_bench: dict):
     assert [name for name in pg_bench["schemas"] if name.startswith("cashdesk_bench")] == []
     assert pg_bench["tables"] == []
 
 
+@pytest.mark.postgresql
 def test_postgres_ratios_are_their_figures_quotients(pg_bench: dict):
     from console.bench import ratios
 
@@ -217,6 +225,7 @@ def test_postgres_ratios_are_their_figures_quotients(pg_bench: dict):
         assert computed[name] == pytest.approx(figures[top] / figures[bottom], abs=0.0006), name
 
 
+@pytest.mark.postgresql
 def test_the_table_shows_postgresql_beside_sqlite(bench: dict, pg_bench: dict):
     from console.bench import ratios, report
 

@@ -240,6 +240,7 @@ def test_the_doc_lists_every_entry_kind_with_every_body_field(doc):
         assert not missing, f"{kind}: {missing}"
 
 
+@pytest.mark.postgresql
 def test_the_doc_describes_the_real_postgresql_tables(doc, book, pg_url):
     """Section 13 against a ledger cashdesk made on the test cluster: the same tables and columns as the SQLite
     file, the types, COLLATE "C", the two extra tables and every trigger, each named in the doc."""
