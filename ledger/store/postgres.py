@@ -33,6 +33,8 @@ MINIMUM_SERVER = 150000
 CONNECT_ATTEMPTS = 3
 #: How long a write waits for another terminal's write to finish before it is refused as busy.
 LOCK_TIMEOUT = "60s"
+#: How long a connection may take (a host that never answers), and how the server lists it.
+CONNECT_DEFAULTS = {"connect_timeout": 10, "application_name": "cashdesk"}
 #: Rows fetched at a time from a server-side cursor when a read goes over every entry.
 STREAM_BATCH = 2000
 _CURSOR_NAMES = itertools.count(1)
@@ -103,8 +105,9 @@ class PgConnection:
 
 
 def _connect(url: str, *, durable: bool, read_only: bool) -> PgConnection:
-    raw = psycopg.connect(url, autocommit=True, connect_timeout=10,
-                          **({} if "application_name" in url else {"application_name": "cashdesk"}))
+    """A connection for the store; the URL's own connect_timeout and application_name win over ours."""
+    defaults = {name: value for name, value in CONNECT_DEFAULTS.items() if name not in url}
+    raw = psycopg.connect(url, autocommit=True, **defaults)
     raw.adapters.register_loader("numeric", _IntegralNumericLoader)
     raw.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
     if not durable:  # synthetic history only: a server crash may lose the last commits, never corrupt
