@@ -18,7 +18,7 @@ def rows(location: Path | str, sql: str, params: tuple = ()) -> list[tuple]:
         import psycopg
 
         with psycopg.connect(location) as conn:
-            return conn.execute(sql.replace("?", "%s"), params).fetchall()
+            return conn.execute(sql.replace("%", "%%").replace("?", "%s"), params).fetchall()
     conn = sqlite3.connect(f"file:{location}?mode=ro", uri=True)
     try:
         return conn.execute(sql, params).fetchall()
