@@ -1,7 +1,7 @@
 """The CLI tests run on both stores: `book` is built at `ledger_location` (a new SQLite file, or an empty
-PostgreSQL database) and `cli` passes that to `--db`; `module_location` (or `module_place`) is a ledger shared by a
-module's tests on each store, read as it is or copied for a test that writes (`copy_of_ledger`). Tests about files (a missing folder, file modes, a file that is not a
-ledger) stay on SQLite and say why."""
+PostgreSQL database) and `cli` passes that to `--db`; `module_location` (or `module_place`) is a ledger shared
+by a module's tests on each store, read as it is or copied for a test that writes (`copy_of_ledger`). Tests
+about files (a missing folder, a file that is not a ledger) and serve's addresses stay on SQLite and say why."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 
 from book_support import Book, build_book
 
-STORES = ("sqlite", "postgresql")
+#: As ledger_location's: the PostgreSQL run carries the postgresql mark (`-m "not postgresql"` starts no cluster).
+STORES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
 
 @pytest.fixture(scope="module", autouse=True)

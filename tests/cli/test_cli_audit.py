@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import re
-import sqlite3
 from collections import defaultdict
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pytest
 from cli_support import (
     answer, appended, balances, chain_hash, clean, entries, failed, head_of, ok, pins, refused, run,
 )
-from ledger_sql import execute as owner_sql
+from store_support import Raw, query, tamper
 
 HEAD = re.compile(r"([0-9]+):([0-9a-f]{64})")
 
@@ -57,12 +56,6 @@ def copy_of(db: Path | str, another, name: str) -> Path | str:
     return dest
 
 
-def tamper(db: Path | str, *statements: str) -> None:
-    """What someone with sqlite3 and write access, or the database owner's role, could do: drop the guards,
-    then edit."""
-    owner_sql(db, *statements, guards_off=True)
-
-
 def postings_by_account(rows: list[dict], until_seq: int | None = None) -> dict[str, int]:
     totals: dict[str, int] = defaultdict(int)
     for row in rows:
@@ -89,7 +82,7 @@ def test_verify_finds_an_edited_body_in_a_tampered_copy(busy, another):
     target = seqs["receipt"]
     tamper(copy, f"UPDATE entries SET body = replace(body, '\"amount_pence\":1250', '\"amount_pence\":125') "
                  f"WHERE seq = {target}")
-    assert '"amount_pence":125,' in owner_sql(copy, f"SELECT body FROM entries WHERE seq = {target}")[0][0]
+    assert '"amount_pence":125,' in query(copy, f"SELECT body FROM entries WHERE seq = {target}")[0][0]
 
     line = failed(run("verify", db=copy), 1)
     assert f"seq {target}" in line and "hash" in line
@@ -103,20 +96,15 @@ def test_the_ledger_itself_refuses_edits_and_deletes(busy):
     """Even to its owner: sqlite3 on the file, or the role that owns the PostgreSQL tables (TRUNCATE too)."""
     db, _seqs = busy
     head = head_of(db)
-    statements = ["UPDATE entries SET body = '{}' WHERE seq = 1", "DELETE FROM entries WHERE seq = 1"]
-    errors: type[Exception] = sqlite3.DatabaseError
-    if isinstance(db, str):
-        import psycopg
-
-        statements.append("TRUNCATE entries")
-        errors = psycopg.Error
-    for statement in statements:
-        try:
-            owner_sql(db, statement)
-        except errors as error:
-            assert "append-only" in str(error)
-        else:
-            raise AssertionError(f"{statement} was allowed")
+    with Raw(db) as raw:
+        statements = ["UPDATE entries SET body = '{}' WHERE seq = 1", "DELETE FROM entries WHERE seq = 1"]
+        for statement in statements + (["TRUNCATE entries"] if raw.postgresql else []):
+            try:
+                raw.execute(statement)
+            except raw.refused as error:
+                assert "append-only" in str(error)
+            else:
+                raise AssertionError(f"{statement} was allowed")
     assert head_of(db) == head
 
 
@@ -232,7 +220,7 @@ def test_rebuild_restores_every_projection_from_the_entries(busy, another):
     db, _seqs = busy
     copy = copy_of(db, another, "rebuilt.db")
     before, head = projections(copy), head_of(copy)
-    spoilt = owner_sql(copy, *(f"DELETE FROM {table}" for table in ("debtors", "counter_entries", "warrants",
+    spoilt = query(copy, *(f"DELETE FROM {table}" for table in ("debtors", "counter_entries", "warrants",
                                                                      "sessions")),
                        "UPDATE users SET locked = 1", "SELECT count(*) FROM users WHERE locked = 0")
     assert spoilt == [(0,)]

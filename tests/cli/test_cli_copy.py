@@ -12,9 +12,11 @@ import pytest
 
 from cli_support import answer, appended, failed, head_of, ok, run
 from ledger.location import describe, sidecar_path
-from ledger_sql import execute as owner_sql, rows
+from store_support import Raw, dump_all, query, tamper
 
-TABLES = {"entries": "seq", "credentials": "username"}
+pytestmark = pytest.mark.postgresql
+
+TABLES = ("entries", "credentials")
 
 
 @pytest.fixture(scope="module")
@@ -23,11 +25,6 @@ def demo(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("copy") / "demo.db"
     ok(run("demo", "--no-ui", db=db))
     return db
-
-
-def stored(db, table: str) -> list[tuple]:
-    """A table's rows as stored, by sqlite3 or psycopg: str for TEXT, bytes for BLOB and BYTEA."""
-    return rows(db, f"SELECT * FROM {table} ORDER BY {TABLES[table]}")
 
 
 def anchors(demo: Path) -> Path:
@@ -48,11 +45,10 @@ def test_sqlite_to_postgresql_to_sqlite_keeps_every_byte_and_every_anchor(demo, 
     assert str(back) in ok(run("copy", "--to", str(back), db=pg_url)).stdout
     assert str(backup) in ok(run("backup", str(backup), db=pg_url)).stdout
 
-    for table in TABLES:
-        original = stored(demo, table)
-        assert original, table
-        for copy in (pg_url, back, backup):
-            assert stored(copy, table) == original, (table, copy)
+    original = dump_all(demo, TABLES)  # str for TEXT, bytes for BLOB and BYTEA
+    assert all(original.values())
+    for copy in (pg_url, back, backup):
+        assert dump_all(copy, TABLES) == original, copy
     assert head_of(pg_url) == head_of(back) == head_of(backup) == head
 
     log = anchors(demo)
@@ -78,12 +74,11 @@ def test_a_database_that_holds_a_ledger_or_anything_else_is_refused_untouched(de
     assert head_of(pg_url) == head and entry_count(pg_url) == 2
 
     stranger = another(pg_url)
-    owner_sql(stranger, "CREATE TABLE invoices (number TEXT PRIMARY KEY)", "INSERT INTO invoices VALUES ('INV-1')")
+    query(stranger, "CREATE TABLE invoices (number TEXT PRIMARY KEY)", "INSERT INTO invoices VALUES ('INV-1')")
     result = run("copy", "--to", stranger, db=demo)
     assert "not a cashdesk ledger" in failed(result, result.returncode)
-    assert owner_sql(stranger, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
-                     ) == [("invoices",)]
-    assert owner_sql(stranger, "SELECT * FROM invoices") == [("INV-1",)]
+    with Raw(stranger) as raw:
+        assert raw.tables() == ["invoices"] and raw.rows("invoices") == [("INV-1",)]
 
 
 def test_an_existing_file_is_refused_untouched(demo, ledger_location, tmp_path):
@@ -108,25 +103,25 @@ def test_an_existing_file_is_refused_untouched(demo, ledger_location, tmp_path):
 def test_a_copy_that_fails_part_way_leaves_nothing_half_made(demo, pg_url, another, tmp_path):
     edited = tmp_path / "edited.db"
     shutil.copyfile(demo, edited)
-    owner_sql(edited, "UPDATE entries SET body = 'not json' WHERE seq = 60", guards_off=True)
+    tamper(edited, "UPDATE entries SET body = 'not json' WHERE seq = 60")
     line = failed(run("copy", "--to", pg_url, db=edited), 4)
     assert line == "cashdesk: entry 60 does not match its hash: the source fails `cashdesk verify` there; " \
                    "nothing was copied"
-    assert owner_sql(pg_url, "SELECT count(*) FROM entries") == [(0,)]  # 59 entries were written, then rolled back
+    assert query(pg_url, "SELECT count(*) FROM entries") == [(0,)]  # 59 entries were written, then rolled back
     assert "no ledger in" in failed(run("head", db=pg_url), 2)
 
     relinked = tmp_path / "relinked.db"
     shutil.copyfile(demo, relinked)
-    owner_sql(relinked, f"UPDATE entries SET prev_hash = '{'0' * 64}' WHERE seq = 90", guards_off=True)
+    tamper(relinked, f"UPDATE entries SET prev_hash = '{'0' * 64}' WHERE seq = 90")
     assert "entry 90 does not extend" in failed(run("copy", "--to", pg_url, db=relinked), 4)
-    assert owner_sql(pg_url, "SELECT count(*) FROM entries") == [(0,)]
+    assert query(pg_url, "SELECT count(*) FROM entries") == [(0,)]
 
     ok(run("copy", "--to", pg_url, db=demo))  # the empty tables a failed copy leaves take the next one
     assert head_of(pg_url) == head_of(demo)
 
     damaged = another(pg_url)
     ok(run("copy", "--to", damaged, db=demo))
-    owner_sql(damaged, "UPDATE entries SET body = 'not json' WHERE seq = 60", guards_off=True)
+    tamper(damaged, "UPDATE entries SET body = 'not json' WHERE seq = 60")
     for command in ("copy", "--to"), ("backup",):
         target = tmp_path / "out" / f"{command[0]}.db"
         target.parent.mkdir(exist_ok=True)

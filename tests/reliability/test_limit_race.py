@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-import ledger_sql
 from book_support import PINS, TODAY, build_book
+from store_support import query
 from ledger import audit
 from ledger.book import Ledger
 from ledger.refusals import Outcome
@@ -126,7 +126,7 @@ def assert_chain_whole(ledger: Ledger) -> None:
     assert seqs == list(range(1, len(seqs) + 1))
     assert verdict.entries == len(seqs) and verdict.head_seq == seqs[-1]
     if ledger.store.kind == "postgresql":  # the row every write locks moved with every entry, and only so
-        assert ledger_sql.rows(ledger.store.location, "SELECT seq, hash FROM chain_head") == [
+        assert query(ledger.store.location, "SELECT seq, hash FROM chain_head") == [
             (verdict.head_seq, verdict.head_hash)]
 
 
@@ -142,7 +142,7 @@ def till_pence(receipt: dict) -> int:
     return sum(p["amount_pence"] for p in receipt["postings"] if p["account"] == f"Assets:Till:{OFFICER}")
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
 def store(request) -> str:
     return request.param
 

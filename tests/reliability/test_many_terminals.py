@@ -11,8 +11,8 @@ The negative controls run the same check on what a broken write path would leave
 slipped past the limit (a check outside the transaction: see also test_limit_race's split-check
 race), and two terminals told the same seq (a forked head).
 
-Every size runs on a SQLite file and on a PostgreSQL database (the `book` below is built at
-`ledger_location`); what the terminals were told is checked against the stored rows either way.
+Every size runs on a SQLite file and on a PostgreSQL database (`store_book`); what the terminals were
+told is checked against the stored rows either way.
 """
 
 from __future__ import annotations
@@ -30,23 +30,14 @@ from ledger import audit
 from ledger.refusals import Outcome
 from ledger.store import open_store
 
-import ledger_sql
-from book_support import build_book
 from race_worker import UncheckedLedger
 from reliability_support import HERE, REPO_ROOT, child_env
+from store_support import query
 
 WORKER = HERE / "race_worker.py"
 LIMIT_PENCE, AMOUNT_PENCE = 25_000, 1_000
 ATTEMPTS_PER_OFFICER = 40
 READY_TIMEOUT_S, RUN_TIMEOUT_S = 60.0, 120.0
-
-
-@pytest.fixture
-def book(ledger_location):
-    """The conftest book, on each store in turn."""
-    built = build_book(ledger_location)
-    yield built
-    built.ledger.close()
 
 
 def assignments(terminals: int) -> list[str]:
@@ -102,21 +93,21 @@ def terminal_problems(db: Path | str, reports: list[dict]) -> list[str]:
     told = [(item["seq"], item["entry_id"]) for report in reports for item in report["accepted"]]
     if len({seq for seq, _ in told}) != len(told):
         problems.append("two terminals were told the same seq: the chain forked")
-    stored = dict(ledger_sql.rows(db, "SELECT entry_id, seq FROM entries WHERE entry_id LIKE 'race-%'"))
+    stored = dict(query(db, "SELECT entry_id, seq FROM entries WHERE entry_id LIKE 'race-%'"))
     for officer in {report["officer"] for report in reports}:
-        bodies = ledger_sql.rows(db, "SELECT body FROM entries WHERE kind = 'receipt_recorded' AND actor = ? "
-                                     "AND business_date = ?", (officer, TODAY))
+        bodies = query(db, "SELECT body FROM entries WHERE kind = 'receipt_recorded' AND actor = ? "
+                           "AND business_date = ?", params=(officer, TODAY))
         used = sum(json.loads(body)["amount_pence"] for (body,) in bodies)
         if used > LIMIT_PENCE:
             problems.append(f"{officer}'s limit was passed: {used} pence taken")
-    receipt_nos = sorted(row[0] for row in ledger_sql.rows(db, "SELECT receipt_no FROM receipts"))
+    receipt_nos = sorted(row[0] for row in query(db, "SELECT receipt_no FROM receipts"))
     if stored != {entry_id: seq for seq, entry_id in told}:
         problems.append("the ledger's receipts are not exactly the ones the terminals were told of")
     if receipt_nos != list(range(1, len(receipt_nos) + 1)):
         problems.append("receipt numbers have a gap")
     with open_store(db) as store:
         verdict = audit.verify(store)
-    seqs = [seq for (seq,) in ledger_sql.rows(db, "SELECT seq FROM entries ORDER BY seq")]
+    seqs = [seq for (seq,) in query(db, "SELECT seq FROM entries ORDER BY seq")]
     if not verdict.ok or seqs != list(range(1, len(seqs) + 1)):
         problems.append(f"the chain is broken: {verdict.first_bad_seq} {verdict.problem}")
     return problems
@@ -129,8 +120,8 @@ def ready_book(book) -> Path | str:
 
 
 @pytest.mark.parametrize("terminals", [2, 4, 8], ids=lambda n: f"{n}-terminals")
-def test_many_terminals_share_the_limits_exactly_and_the_chain_does_not_fork(book, tmp_path, terminals):
-    db = ready_book(book)
+def test_many_terminals_share_the_limits_exactly_and_the_chain_does_not_fork(store_book, tmp_path, terminals):
+    db = ready_book(store_book)
     officers = assignments(terminals)
     reports = run_terminals(db, tmp_path / "rendezvous", officers)
     assert terminal_problems(db, reports) == []
@@ -143,7 +134,8 @@ def test_many_terminals_share_the_limits_exactly_and_the_chain_does_not_fork(boo
     assert sum(1 for report in reports if report["accepted"]) >= 2, "the receipts should be shared out"
 
 
-def test_negative_control_an_overshoot_and_a_forked_head_are_both_caught(book, tmp_path):
+def test_negative_control_an_overshoot_and_a_forked_head_are_both_caught(store_book, tmp_path):
+    book = store_book
     db = ready_book(book)
     reports = run_terminals(db, tmp_path / "rendezvous", assignments(2))
     assert terminal_problems(db, reports) == []

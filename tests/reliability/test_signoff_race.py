@@ -9,7 +9,7 @@ expected cash is exactly the float plus those receipts, and the chain verifies.
 The negative control shows that the day-closed rule is what stops a late entry: with that rule
 switched off, a receipt after sign-off lands on the closed day and the same check finds it.
 
-Both run on a SQLite file and on a PostgreSQL database (the `book` below is built at `ledger_location`).
+Both run on a SQLite file and on a PostgreSQL database (`store_open_book`).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-import ledger_sql
-from book_support import PINS, TODAY, build_book
+from book_support import PINS, TODAY
+from store_support import query
 from ledger import audit
 from ledger.book import Ledger
 from ledger.refusals import Outcome, Refused
@@ -42,20 +42,18 @@ def cash(pence: int) -> dict[int, int]:
 
 
 @pytest.fixture
-def book(ledger_location, tmp_path, monkeypatch):
-    """The conftest book, on each store in turn. A PostgreSQL ledger's anchor log is kept in the user data
-    folder: a private one."""
+def open_book(store_open_book, tmp_path, monkeypatch):
+    """The conftest's open book, on each store in turn. A PostgreSQL ledger's anchor log is kept in the user
+    data folder: a private one, for the sign-offs here."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    built = build_book(ledger_location)
-    yield built
-    built.ledger.close()
+    return store_open_book
 
 
 def money_entries(db: Path | str, officer: str, business_date: str) -> list[tuple[int, str, str]]:
     """(seq, kind, entry_id) of every money entry of the officer's day, straight from the file or database."""
     marks = ", ".join("?" * len(MONEY_KINDS))
-    return ledger_sql.rows(db, f"SELECT seq, kind, entry_id FROM entries WHERE actor = ? AND business_date = ? "
-                               f"AND kind IN ({marks}) ORDER BY seq", (officer, business_date, *MONEY_KINDS))
+    return query(db, f"SELECT seq, kind, entry_id FROM entries WHERE actor = ? AND business_date = ? "
+                     f"AND kind IN ({marks}) ORDER BY seq", params=(officer, business_date, *MONEY_KINDS))
 
 
 def late_entries(db: Path | str, officer: str, business_date: str, count_seq: int) -> list[tuple[int, str, str]]:

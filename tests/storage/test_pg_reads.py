@@ -19,6 +19,8 @@ from ledger.book import Ledger
 from ledger.refusals import Refused
 from ledger.store import LedgerMissing, ledger_exists, open_store
 
+pytestmark = pytest.mark.postgresql
+
 #: How long a person would wait for a read before calling it hung (a bound on a hang, never a timing assertion).
 PATIENCE_S = 60.0
 
