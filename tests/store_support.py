@@ -33,7 +33,7 @@ class Raw:
 
     def execute(self, sql: str, params: tuple = ()) -> list[tuple]:
         """Run one statement; its rows, if it returns any (`?` placeholders on both stores)."""
-        cursor = self.conn.execute(sql.replace("?", "%s") if self.postgresql else sql, params)
+        cursor = self.conn.execute(sql.replace("%", "%%").replace("?", "%s") if self.postgresql else sql, params)
         return cursor.fetchall() if cursor.description else []
 
     def tables(self) -> list[str]:
@@ -90,6 +90,25 @@ class Raw:
 def dump_all(location: Path | str, tables=None) -> dict[str, list[tuple]]:
     with Raw(location) as raw:
         return raw.dump(tables)
+
+
+def query(location: Path | str, *statements: str, params: tuple = ()) -> list[tuple]:
+    """Statements run from outside cashdesk, one after another; the last one's rows (`params` go to each)."""
+    found: list[tuple] = []
+    with Raw(location) as raw:
+        for statement in statements:
+            found = raw.execute(statement, params)
+    return found
+
+
+def tamper(location: Path | str, *statements: str) -> None:
+    """Edit `entries` as someone holding the file, or the database owner's role, could: first the append-only
+    guards off (SQLite's triggers dropped, PostgreSQL's disabled), then the statements."""
+    with Raw(location) as raw:
+        guards = (["ALTER TABLE entries DISABLE TRIGGER USER"] if raw.postgresql
+                  else ["DROP TRIGGER entries_no_update", "DROP TRIGGER entries_no_delete"])
+        for statement in (*guards, *statements):
+            raw.execute(statement)
 
 
 def _pg_tracing(seen: list[str], execute, executemany, rollback) -> dict:

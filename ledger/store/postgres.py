@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import time
 from typing import Iterator
 
@@ -32,6 +33,11 @@ MINIMUM_SERVER = 150000
 CONNECT_ATTEMPTS = 3
 #: How long a write waits for another terminal's write to finish before it is refused as busy.
 LOCK_TIMEOUT = "60s"
+#: How long a connection may take (a host that never answers), and how the server lists it.
+CONNECT_DEFAULTS = {"connect_timeout": 10, "application_name": "cashdesk"}
+#: Rows fetched at a time from a server-side cursor when a read goes over every entry.
+STREAM_BATCH = 2000
+_CURSOR_NAMES = itertools.count(1)
 
 
 @functools.lru_cache(maxsize=512)
@@ -55,13 +61,32 @@ class PgConnection:
 
     def __init__(self, raw: psycopg.Connection) -> None:
         self.raw = raw
+        self._streams: list[Iterator[tuple]] = []
 
     def execute(self, sql: str, params=()) -> psycopg.Cursor:
         return self.raw.execute(to_psycopg(sql), tuple(params))
 
     def stream(self, sql: str, params=()) -> Iterator[tuple]:
-        """Rows one at a time (libpq's single-row mode): every entry of a large ledger without holding them all."""
-        return self.raw.cursor().stream(to_psycopg(sql), tuple(params))
+        """Rows a batch at a time from a server-side cursor: every entry of a large ledger without holding them
+        all. As with a sqlite3 cursor, other statements may run between rows, and a reader may stop early
+        (verify does, at the first bad entry): `end_streams` closes what is left before the transaction ends.
+        (libpq's single-row mode would hold the connection until the last row: the COMMIT after a verify that
+        stopped early waited for ever.)"""
+        rows = self._rows(sql, tuple(params))
+        self._streams.append(rows)
+        return rows
+
+    def _rows(self, sql: str, params: tuple) -> Iterator[tuple]:
+        with self.raw.cursor(name=f"cashdesk_rows_{next(_CURSOR_NAMES)}") as cursor:
+            cursor.itersize = STREAM_BATCH
+            cursor.execute(to_psycopg(sql), params)
+            yield from cursor
+
+    def end_streams(self) -> None:
+        """Close every stream of this transaction, read to the end or not, while the transaction still holds its
+        cursor (a stream closed later, in another transaction, would CLOSE a cursor that is gone)."""
+        while self._streams:
+            self._streams.pop().close()
 
     def executemany(self, sql: str, rows) -> None:
         with self.raw.cursor() as cursor:
@@ -80,8 +105,9 @@ class PgConnection:
 
 
 def _connect(url: str, *, durable: bool, read_only: bool) -> PgConnection:
-    raw = psycopg.connect(url, autocommit=True, connect_timeout=10,
-                          **({} if "application_name" in url else {"application_name": "cashdesk"}))
+    """A connection for the store; the URL's own connect_timeout and application_name win over ours."""
+    defaults = {name: value for name, value in CONNECT_DEFAULTS.items() if name not in url}
+    raw = psycopg.connect(url, autocommit=True, **defaults)
     raw.adapters.register_loader("numeric", _IntegralNumericLoader)
     raw.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
     if not durable:  # synthetic history only: a server crash may lose the last commits, never corrupt
@@ -133,6 +159,7 @@ class PgStore:
         try:
             with translate_pg_errors(store.name):
                 version = _check_it_is_ours(store.conn, store.name)
+                _check_it_holds_a_ledger(store.conn, store.name)
                 if version < SCHEMA_VERSION and not read_only:
                     store._upgrade()
                 if not read_only:
@@ -196,6 +223,7 @@ class PgStore:
                 yield Reader(self.conn)
             finally:
                 if self.conn.in_transaction and not self.conn.raw.closed:
+                    self.conn.end_streams()
                     self.conn.execute("COMMIT")
 
     @contextlib.contextmanager
@@ -209,8 +237,10 @@ class PgStore:
                 yield writer
             except BaseException:
                 if self.conn.in_transaction:  # never on a dropped connection: the server rolled that back
+                    self.conn.end_streams()
                     self.conn.rollback()
                 raise
+            self.conn.end_streams()
             self._commit(writer)
 
     def _begin(self, statement: str) -> None:
@@ -310,6 +340,15 @@ def _check_it_is_empty(conn: PgConnection, name: str, tables: list[str]) -> None
     _check_it_is_ours(conn, name)
     if conn.execute("SELECT count(*) FROM entries").fetchone()[0]:
         raise LedgerExists(f"{name} already holds a ledger; choose an empty database")
+
+
+def _check_it_holds_a_ledger(conn: PgConnection, name: str) -> None:
+    """Tables without a single entry are what an `init` or a copy that was refused leaves (a database keeps
+    them): no ledger yet, as a SQLite file removed after the same refusal is none (`demo` and `init` then
+    create one there, rather than `demo` announcing an existing ledger of 0 entries and PINs that do not work)."""
+    if conn.execute("SELECT seq FROM chain_head WHERE id = 1").fetchone()[0] == 0:
+        raise LedgerMissing(f"no ledger in {name} (its tables are there, without an entry): create one with "
+                            "`cashdesk --db URL init` or `cashdesk --db URL demo`")
 
 
 def _check_it_is_ours(conn: PgConnection, name: str) -> int:

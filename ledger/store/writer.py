@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ledger.chain import GENESIS_HASH, Entry, canonical_body, entry_hash
+from ledger.chain import GENESIS_HASH, Entry, canonical_body, entry_hash, hash_of
 from ledger.store.errors import StoreError
 from ledger.store.projections import apply_entry
 from ledger.store.reader import ENTRY_COLUMNS, Reader
@@ -46,11 +46,15 @@ class Writer(Reader):
         return entry
 
     def append_copied(self, entry: Entry) -> None:
-        """An entry copied as stored from another ledger (`cashdesk copy`): it must extend this chain's head;
-        its hash is kept, not computed (the copy is verified whole afterwards)."""
+        """An entry copied as stored from another ledger (`cashdesk copy`): it must extend this chain's head and
+        match its own hash, which is kept, not made again (the copy is verified whole afterwards). An entry edited
+        in the source is refused before its body is read: a body that is no longer JSON was an internal error."""
         head_seq, head_hash = self.head()
         if entry.seq != head_seq + 1 or entry.prev_hash != (head_hash or GENESIS_HASH):
             raise StoreError(f"entry {entry.seq} does not extend the copy's head at seq {head_seq}; nothing was copied")
+        if hash_of(entry) != entry.hash:
+            raise StoreError(f"entry {entry.seq} does not match its hash: the source fails `cashdesk verify` there; "
+                             "nothing was copied")
         self.conn.execute(_INSERT_ENTRY, tuple(getattr(entry, column) for column in ENTRY_COLUMNS))
         apply_entry(self.conn, entry, entry.body_dict())
 

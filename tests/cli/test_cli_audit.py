@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import re
-import sqlite3
 from collections import defaultdict
 from pathlib import Path
 
@@ -15,15 +14,16 @@ import pytest
 from cli_support import (
     answer, appended, balances, chain_hash, clean, entries, failed, head_of, ok, pins, refused, run,
 )
+from store_support import Raw, query, tamper
 
 HEAD = re.compile(r"([0-9]+):([0-9a-f]{64})")
 
 
 @pytest.fixture(scope="module")
-def busy(tmp_path_factory) -> tuple[Path, dict[str, int]]:
+def busy(module_location) -> tuple[Path | str, dict[str, int]]:
     """The demo ledger, then a day at alice's desk: a receipt, a cheque collection that clears a
     debt, a payout, a warrant and a reversed receipt. Read-only tests share it; others copy it."""
-    db = tmp_path_factory.mktemp("audit") / "ledger.db"
+    db = module_location
     ok(run("demo", "--no-ui", db=db))
     owing = min((row for row in answer(run("debtors", "list", "--json", db=db)) if row["balance_pence"] > 0),
                 key=lambda row: row["balance_pence"])
@@ -49,20 +49,11 @@ def busy(tmp_path_factory) -> tuple[Path, dict[str, int]]:
     return db, {**seqs, "debtor": owing["debtor_ref"]}
 
 
-def copy_of(db: Path, tmp_path: Path, name: str) -> Path:
-    dest = tmp_path / name
-    ok(run("backup", str(dest), db=db))
+def copy_of(db: Path | str, another, name: str) -> Path | str:
+    """A copy on the same store: a file by `backup`, a database by `copy --to`."""
+    dest = another(db, name)
+    ok(run("copy", "--to", dest, db=db) if isinstance(db, str) else run("backup", str(dest), db=db))
     return dest
-
-
-def tamper(db: Path, *statements: str) -> None:
-    """What someone with sqlite3 and write access could do: drop the guards, then edit."""
-    with sqlite3.connect(db) as conn:
-        conn.execute("DROP TRIGGER entries_no_update")
-        conn.execute("DROP TRIGGER entries_no_delete")
-        for statement in statements:
-            conn.execute(statement)
-    conn.close()
 
 
 def postings_by_account(rows: list[dict], until_seq: int | None = None) -> dict[str, int]:
@@ -85,15 +76,13 @@ def test_verify_json_and_head_agree(busy):
     assert head in ok(run("verify", db=db)).stdout
 
 
-def test_verify_finds_an_edited_body_in_a_tampered_copy(busy, tmp_path: Path):
+def test_verify_finds_an_edited_body_in_a_tampered_copy(busy, another):
     db, seqs = busy
-    copy = copy_of(db, tmp_path, "tampered.db")
+    copy = copy_of(db, another, "tampered.db")
     target = seqs["receipt"]
     tamper(copy, f"UPDATE entries SET body = replace(body, '\"amount_pence\":1250', '\"amount_pence\":125') "
                  f"WHERE seq = {target}")
-    with sqlite3.connect(copy) as conn:
-        assert '"amount_pence":125,' in conn.execute("SELECT body FROM entries WHERE seq = ?", (target,)).fetchone()[0]
-    conn.close()
+    assert '"amount_pence":125,' in query(copy, f"SELECT body FROM entries WHERE seq = {target}")[0][0]
 
     line = failed(run("verify", db=copy), 1)
     assert f"seq {target}" in line and "hash" in line
@@ -104,16 +93,19 @@ def test_verify_finds_an_edited_body_in_a_tampered_copy(busy, tmp_path: Path):
 
 
 def test_the_ledger_itself_refuses_edits_and_deletes(busy):
+    """Even to its owner: sqlite3 on the file, or the role that owns the PostgreSQL tables (TRUNCATE too)."""
     db, _seqs = busy
-    with sqlite3.connect(db) as conn:
-        for statement in ("UPDATE entries SET body = '{}' WHERE seq = 1", "DELETE FROM entries WHERE seq = 1"):
+    head = head_of(db)
+    with Raw(db) as raw:
+        statements = ["UPDATE entries SET body = '{}' WHERE seq = 1", "DELETE FROM entries WHERE seq = 1"]
+        for statement in statements + (["TRUNCATE entries"] if raw.postgresql else []):
             try:
-                conn.execute(statement)
-            except sqlite3.DatabaseError as error:
+                raw.execute(statement)
+            except raw.refused as error:
                 assert "append-only" in str(error)
             else:
                 raise AssertionError(f"{statement} was allowed")
-    conn.close()
+    assert head_of(db) == head
 
 
 def answer_exit(result, code: int) -> dict:
@@ -133,10 +125,10 @@ def test_verify_anchor_good_and_bad(busy):
     assert "SEQ:HASH" in failed(run("verify", "--anchor", "not-an-anchor", db=db), 2)
 
 
-def test_a_cut_tail_passes_the_chain_but_not_the_anchor(busy, tmp_path: Path):
+def test_a_cut_tail_passes_the_chain_but_not_the_anchor(busy, another):
     db, _seqs = busy
     anchor = head_of(db)
-    copy = copy_of(db, tmp_path, "cut.db")
+    copy = copy_of(db, another, "cut.db")
     tamper(copy, f"DELETE FROM entries WHERE seq = {anchor.split(':')[0]}")
     ok(run("verify", db=copy))
     assert "cut off" in failed(run("verify", "--anchor", anchor, db=copy), 1)
@@ -224,16 +216,14 @@ def projections(db: Path) -> list:
         ("report", "limits", "--all-dates", "--format", "json"), ("report", "warrants", "--format", "json"))]
 
 
-def test_rebuild_restores_every_projection_from_the_entries(busy, tmp_path: Path):
+def test_rebuild_restores_every_projection_from_the_entries(busy, another):
     db, _seqs = busy
-    copy = copy_of(db, tmp_path, "rebuilt.db")
+    copy = copy_of(db, another, "rebuilt.db")
     before, head = projections(copy), head_of(copy)
-    with sqlite3.connect(copy) as conn:
-        for table in ("debtors", "counter_entries", "warrants", "sessions"):
-            conn.execute(f"DELETE FROM {table}")
-        conn.execute("UPDATE users SET locked = 1")
-        assert conn.execute("SELECT count(*) FROM users WHERE locked = 0").fetchone()[0] == 0
-    conn.close()
+    spoilt = query(copy, *(f"DELETE FROM {table}" for table in ("debtors", "counter_entries", "warrants",
+                                                                     "sessions")),
+                       "UPDATE users SET locked = 1", "SELECT count(*) FROM users WHERE locked = 0")
+    assert spoilt == [(0,)]
     rebuilt = ok(run("rebuild", db=copy))
     assert str(int(head.split(":")[0])) in rebuilt.stdout
     assert projections(copy) == before
@@ -243,10 +233,12 @@ def test_rebuild_restores_every_projection_from_the_entries(busy, tmp_path: Path
 
 
 def test_backup_is_a_copy_that_verifies(busy, tmp_path: Path):
+    """A backup is a SQLite file whichever store the ledger is on."""
     db, _seqs = busy
     dest = tmp_path / "backup.db"
     done = ok(run("backup", str(dest), db=db))
     assert str(dest) in done.stdout
+    assert dest.read_bytes()[:16] == b"SQLite format 3\x00"
     copy = answer(run("verify", "--json", db=dest))
     assert copy["ok"] is True and copy["head"] == head_of(db)
     assert balances(dest) == balances(db)

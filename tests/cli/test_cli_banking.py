@@ -175,8 +175,8 @@ def test_the_shipped_rules_file_is_installed_with_the_package():
     assert resources.files("ledger").joinpath("statement-profiles.rules").is_file()
 
 
-def test_the_demo_holds_a_statement_for_the_banking_desk(tmp_path):
-    db = tmp_path / "demo.db"
+def test_the_demo_holds_a_statement_for_the_banking_desk(ledger_location):
+    db = ledger_location
     ok(run("demo", "--no-ui", db=db))
     rows = answer(run("report", "banking", "--format", "json", db=db))
     states = [row["state"] for row in rows]

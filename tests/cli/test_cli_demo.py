@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from cli_support import answer, appended, entries, head_of, ok, run
+from ledger.location import describe
 
 LOGINS = {"alice": "111111", "bob": "222222", "sam": "333333", "ava": "444444", "adam": "555555"}
 COUNTER_KINDS = {"receipt_recorded", "debt_collected", "payout_recorded", "warrant_issued"}
@@ -17,12 +18,12 @@ def london_today() -> str:
     return datetime.now(ZoneInfo("Europe/London")).date().isoformat()
 
 
-def test_demo_creates_a_ledger_with_past_days_of_work(tmp_path: Path):
-    db = tmp_path / "demo.db"
+def test_demo_creates_a_ledger_with_past_days_of_work(ledger_location):
+    db = ledger_location
     printed = ok(run("demo", "--no-ui", db=db)).stdout
     for user, pin in LOGINS.items():
         assert re.search(rf"^\s*{user}\s+{pin}\b", printed, re.MULTILINE), f"login {user} {pin} not printed"
-    assert str(db) in printed
+    assert describe(db) in printed
     verdict = answer(run("verify", "--json", db=db))
     assert verdict["ok"] is True
 
@@ -39,8 +40,8 @@ def test_demo_creates_a_ledger_with_past_days_of_work(tmp_path: Path):
     assert {row["actor"] for row in rows if row["kind"] == "day_signed_off"} == {"sam"}
 
 
-def test_demo_users_can_sign_in_and_alice_starts_with_no_session(tmp_path: Path):
-    db = tmp_path / "demo.db"
+def test_demo_users_can_sign_in_and_alice_starts_with_no_session(ledger_location):
+    db = ledger_location
     ok(run("demo", "--no-ui", db=db))
     users = {row["username"]: row for row in answer(run("users", "list", "--json", db=db))}
     assert {"alice", "bob", "sam", "ava", "adam"} <= set(users)
@@ -53,8 +54,8 @@ def test_demo_users_can_sign_in_and_alice_starts_with_no_session(tmp_path: Path)
                  "--json", db=db, stdin=LOGINS["adam"] + "\n"))
 
 
-def test_demo_again_uses_the_existing_ledger(tmp_path: Path):
-    db = tmp_path / "demo.db"
+def test_demo_again_uses_the_existing_ledger(ledger_location):
+    db = ledger_location
     ok(run("demo", "--no-ui", db=db))
     head = head_of(db)
     again = ok(run("demo", "--no-ui", db=db)).stdout

@@ -17,6 +17,7 @@ import pytest
 from cli_support import BOOK_DATE, answer, appended, failed, head_of, ok, pins, refused
 from book_support import START
 from ledger import reports
+from ledger.location import sidecar_path
 
 
 def cash(pence: int) -> dict[int, int]:
@@ -123,12 +124,12 @@ def test_every_signoff_refusal_then_the_anchor_and_its_log_line(open_book, cli):
     signed = appended(signoff(cli, "bob", "sam", "--reason", "Counted twice, not found", "--json"))
     assert signed["anchor"] == head_of(cli.db) == f"{signed['seq']}:{head(open_book)[1]}"
     assert body_at(open_book, signed["seq"])["cash_pence_variance"] == -500
-    log = cli.db.with_name(cli.db.name + ".anchors").read_text().splitlines()
+    log = sidecar_path(cli.db, ".anchors").read_text().splitlines()
     assert log[-1].startswith(signed["anchor"] + "\t")
     assert log[-1].split("\t")[1:4] == [BOOK_DATE, "bob", "sam"]
 
     assert "already signed off" in refused(signoff(cli, "bob", "sam", "--reason", "again"), "day_closed")
-    assert len(cli.db.with_name(cli.db.name + ".anchors").read_text().splitlines()) == len(log)
+    assert len(sidecar_path(cli.db, ".anchors").read_text().splitlines()) == len(log)
 
 
 def test_a_recount_then_a_new_count_is_signed_off_and_the_day_takes_no_more(book, cli):

@@ -56,6 +56,7 @@ def test_bad_amounts_are_usage_errors_that_name_the_problem(open_book, cli):
 
 
 def test_a_missing_database_is_a_usage_error_and_is_not_created(tmp_path: Path):
+    """A file that is not there (SQLite only: a database that is not there is in test_cli_postgres.py)."""
     db = tmp_path / "nowhere.db"
     for args in (("head",), ("verify", "--json"), ("replay", "--json"), RECEIPT + ("--amount", "5", "--pin-stdin")):
         line = failed(run(*args, db=db, stdin=ALICE + "\n"), 2)
@@ -66,6 +67,7 @@ def test_a_missing_database_is_a_usage_error_and_is_not_created(tmp_path: Path):
 @pytest.mark.parametrize("content", [os.urandom(16384), b"Dear council,\nplease find my payment enclosed.\n" * 40],
                          ids=["random-bytes", "text-file"])
 def test_a_file_that_is_not_a_ledger_cannot_be_used(tmp_path: Path, content: bytes):
+    """A file's bytes (SQLite only: a database holding another application's tables is in test_cli_postgres.py)."""
     db = tmp_path / "ledger.db"
     db.write_bytes(content)
     for args in (("head",), ("verify",), RECEIPT + ("--amount", "5", "--pin-stdin")):

@@ -19,21 +19,23 @@ ADAM, FAY, SAM = "555555", "666666", "333333"
 WEEKLY = "0-2=189.00,3-4=196.00,5-10=216.00,11-15=247.00,16-17=288.00"
 
 
-def act(db: Path, *args: str, pin: str) -> dict:
+def act(db: Path | str, *args: str, pin: str) -> dict:
     return appended(run(*args, "--pin-stdin", "--json", db=db, stdin=pin + "\n"))
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("finance") / "demo.db"
+def demo(module_place) -> Path | str:
+    """The demo ledger, shared by the tests that only read it."""
+    db = module_place("demo.db")
     ok(run("demo", "--no-ui", db=db))
     return db
 
 
-@pytest.fixture
-def desk(tmp_path) -> Path:
-    """A fresh ledger where adam has set rates, fay (finance) and sam (supervisor) work."""
-    db = tmp_path / "ledger.db"
+@pytest.fixture(scope="module")
+def desk_template(module_place) -> Path | str:
+    """A fresh ledger where adam has set rates, fay (finance) and sam (supervisor) work: made once per store
+    by the real commands, then copied for each test (nine commands a test cost more than all its own)."""
+    db = module_place("desk.db")
     ok(run("init", "--office", "Finance Test", "--admin", "adam", "--pin-stdin", db=db, stdin=ADAM + "\n"))
     for user, roles, pin in (("fay", "finance", FAY), ("sam", "supervisor", SAM)):
         ok(run("users", "add", user, "--roles", roles, "--as", "adam", "--pin-stdin", db=db, stdin=f"{ADAM}\n{pin}\n"))
@@ -46,6 +48,12 @@ def desk(tmp_path) -> Path:
     act(db, "payee", "add", "PRV-1", "--name", "Brightwater", "--kind", "provider", "--creditor", "500201",
         "--as", "fay", pin=FAY)
     return db
+
+
+@pytest.fixture
+def desk(desk_template, copy_of_ledger) -> Path | str:
+    """The desk for one test to write in."""
+    return copy_of_ledger(desk_template)
 
 
 def test_the_demo_has_fay_and_every_part_of_the_finance_desk(demo):
@@ -126,15 +134,14 @@ def test_a_run_is_scheduled_previewed_closed_exported_and_paid(desk, tmp_path):
     assert "Liabilities:Creditors:CAR-1" not in replay  # paid in full: nets to nothing
 
 
-def paid_total(db: Path, seq: int) -> int:
+def paid_total(db: Path | str, seq: int) -> int:
     entries = [json.loads(line) for line in ok(run("export", "--format", "jsonl", db=db)).stdout.splitlines()]
     body = json.loads(next(entry for entry in entries if entry["seq"] == seq)["body"])
     return sum(p["amount_pence"] for p in body["postings"] if p["account"].startswith("Liabilities:Creditors:"))
 
 
-def test_ending_a_package_back_into_paid_days_answers_the_overpayment(demo, tmp_path):
-    db = tmp_path / "demo.db"
-    db.write_bytes(demo.read_bytes())
+def test_ending_a_package_back_into_paid_days_answers_the_overpayment(demo, copy_of_ledger):
+    db = copy_of_ledger(demo)
     paid_to = next(row for row in answer(run("package", "list", "--json", db=db)) if row["package"] == "PKG-0002")
     ended = act(db, "package", "end", "PKG-0002", "--on", _days_before(paid_to["paid_to"], 7),
                 "--reason", "placement ended", "--as", "fay", pin=FAY)

@@ -34,11 +34,11 @@ def tool(name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def journal(tmp_path_factory) -> tuple[Path, dict[str, int], str]:
+def journal(module_location, tmp_path_factory) -> tuple[Path, dict[str, int], str]:
     """The demo ledger plus today's work at alice's desk (thousands, a cheque, a reversal, a
     collection that clears a debt), exported as a journal; with replay's balances."""
     folder = tmp_path_factory.mktemp("hledger")
-    db = folder / "demo.db"
+    db = module_location
     ok(run("demo", "--no-ui", db=db))
 
     def act(*args: str, who: str = "111111") -> dict:

@@ -15,6 +15,14 @@ from serve_support import Served, free_port
 WARNING = "warning: serving beyond this machine: the page must sit behind a TLS reverse proxy"
 
 
+@pytest.fixture
+def ledger_location(tmp_path: Path) -> Path:
+    """On SQLite only: these tests are about serving (addresses, ports, the proxy), the same whichever store,
+    and Served keeps its output beside the ledger's file. Serving a PostgreSQL ledger, its URL kept out of the
+    console's command line, is in test_cli_postgres.py."""
+    return tmp_path / "ledger.db"
+
+
 @pytest.mark.parametrize("host, loopback", [
     ("127.0.0.1", True), ("127.8.9.10", True), ("localhost", True), ("LOCALHOST", True), ("::1", True),
     ("0.0.0.0", False), ("::", False), ("10.1.2.3", False), ("192.0.2.1", False), ("fe80::1", False),

@@ -7,16 +7,17 @@ from pathlib import Path
 from cli_support import (
     BOOK_DATE, answer, appended, balances, entries, failed, head_of, ok, pins, refused, run,
 )
+from ledger.location import describe
 
 NEW_DEBTORS = "debtor_ref,name,amount,code,description\nDR-5,Mr A Stone,10.00,INC1,Arrears\nDR-6,Ms B Lee,20.50,INC1,\n"
 
 
 # -- init -------------------------------------------------------------------------------
-def test_init_creates_a_ledger_whose_admin_can_act(tmp_path: Path):
-    db = tmp_path / "office.db"
+def test_init_creates_a_ledger_whose_admin_can_act(ledger_location):
+    db = ledger_location
     created = ok(run("init", "--office", "Riverside House", "--admin", "root", "--pin-stdin", db=db,
                      stdin="123456\n"))
-    assert str(db) in created.stdout
+    assert describe(db) in created.stdout
     verdict = answer(run("verify", "--json", db=db))
     assert verdict["ok"] is True and verdict["entries"] == 2
     assert answer(run("users", "list", "--json", db=db)) == [
@@ -25,18 +26,19 @@ def test_init_creates_a_ledger_whose_admin_can_act(tmp_path: Path):
                  "--json", db=db, stdin="123456\n"))
 
 
-def test_init_refuses_an_existing_ledger_and_leaves_it_alone(tmp_path: Path):
-    db = tmp_path / "office.db"
+def test_init_refuses_an_existing_ledger_and_leaves_it_alone(ledger_location):
+    db = ledger_location
     ok(run("init", "--office", "Riverside", "--admin", "root", "--pin-stdin", db=db, stdin="123456\n"))
     before = head_of(db)
     again = run("init", "--office", "Other", "--admin", "boss", "--pin-stdin", db=db, stdin="654321\n")
     assert again.returncode in (2, 4)
-    assert "already exists" in failed(again, again.returncode)
+    assert ("already holds a ledger" if isinstance(db, str) else "already exists") in failed(again, again.returncode)
     assert head_of(db) == before
     assert ok(run("verify", db=db))
 
 
 def test_init_refuses_to_overwrite_a_file_that_is_not_a_ledger(tmp_path: Path):
+    """A file's content (SQLite only: a database holding another application's tables is in test_cli_postgres.py)."""
     notes = tmp_path / "notes.txt"
     notes.write_text("the safe combination is in the drawer\n")
     result = run("init", "--office", "Riverside", "--admin", "root", "--pin-stdin", db=notes, stdin="123456\n")
@@ -45,12 +47,17 @@ def test_init_refuses_to_overwrite_a_file_that_is_not_a_ledger(tmp_path: Path):
     assert notes.read_text() == "the safe combination is in the drawer\n"
 
 
-def test_init_with_a_short_pin_is_refused_and_leaves_no_file(tmp_path: Path):
-    db = tmp_path / "office.db"
+def test_init_with_a_short_pin_is_refused_and_leaves_no_ledger(ledger_location, tmp_path: Path):
+    """No file is left behind; a database keeps the empty tables, which are no ledger, and the next init uses them."""
+    db = ledger_location
     for bad_pin in ("12345", "abcdef", ""):
         refused(run("init", "--office", "Riverside", "--admin", "root", "--pin-stdin", db=db,
                     stdin=bad_pin + "\n"), "pin_invalid")
         assert sorted(tmp_path.iterdir()) == [], f"files left behind after PIN {bad_pin!r}"
+        assert "no ledger" in failed(run("head", db=db), 2)
+    assert "no ledger" in failed(run("serve", "--host", "192.0.2.1", db=db), 2)
+    ok(run("init", "--office", "Riverside", "--admin", "root", "--pin-stdin", db=db, stdin="123456\n"))
+    assert answer(run("verify", "--json", db=db))["entries"] == 2
 
 
 def test_init_without_db_creates_the_ledger_in_the_user_data_dir(tmp_path: Path):

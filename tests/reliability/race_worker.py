@@ -44,7 +44,7 @@ class UncheckedLedger(Ledger):
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("db", type=Path)
+    parser.add_argument("db", help="a ledger file's path or a postgresql:// URL")
     parser.add_argument("--worker", type=int, required=True)
     parser.add_argument("--officer", default="alice")
     parser.add_argument("--pin", default="111111")

@@ -10,6 +10,9 @@ terminals were told are distinct, gapless with the rest, and the chain verifies.
 The negative controls run the same check on what a broken write path would leave: one receipt
 slipped past the limit (a check outside the transaction: see also test_limit_race's split-check
 race), and two terminals told the same seq (a forked head).
+
+Every size runs on a SQLite file and on a PostgreSQL database (`store_book`); what the terminals were
+told is checked against the stored rows either way.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ from ledger.refusals import Outcome
 from ledger.store import open_store
 
 from race_worker import UncheckedLedger
-from reliability_support import HERE, REPO_ROOT, chain, child_env, raw
+from reliability_support import HERE, REPO_ROOT, child_env
+from store_support import query
 
 WORKER = HERE / "race_worker.py"
 LIMIT_PENCE, AMOUNT_PENCE = 25_000, 1_000
@@ -42,7 +46,7 @@ def assignments(terminals: int) -> list[str]:
     return [officers[n % len(officers)] for n in range(terminals)]
 
 
-def run_terminals(db: Path, rendezvous: Path, officers: list[str]) -> list[dict]:
+def run_terminals(db: Path | str, rendezvous: Path, officers: list[str]) -> list[dict]:
     """Start one race_worker per terminal, release them together, and collect what each was told."""
     rendezvous.mkdir()
     per_officer = Counter(officers)
@@ -74,12 +78,12 @@ def run_terminals(db: Path, rendezvous: Path, officers: list[str]) -> list[dict]
     return reports
 
 
-def terminal_problems(db: Path, reports: list[dict]) -> list[str]:
+def terminal_problems(db: Path | str, reports: list[dict]) -> list[str]:
     """Everything the terminals and the file disagree on, in words (empty when all is well)."""
     problems = []
     for n, report in enumerate(reports):
         lowered = report["stderr"].lower()
-        if report["returncode"] != 0 or any(word in lowered for word in ("locked", "busy", "sqlite3")):
+        if report["returncode"] != 0 or any(word in lowered for word in ("locked", "busy", "sqlite3", "psycopg")):
             problems.append(f"terminal {n} failed: exit {report['returncode']}: {report['stderr'][-300:]}")
         refused = report["refused"]
         if set(refused) - {Outcome.OFFICER_LIMIT_EXCEEDED.value}:
@@ -89,39 +93,35 @@ def terminal_problems(db: Path, reports: list[dict]) -> list[str]:
     told = [(item["seq"], item["entry_id"]) for report in reports for item in report["accepted"]]
     if len({seq for seq, _ in told}) != len(told):
         problems.append("two terminals were told the same seq: the chain forked")
-    conn = raw(db)
-    try:
-        stored = dict(conn.execute("SELECT entry_id, seq FROM entries WHERE entry_id LIKE 'race-%'"))
-        for officer in {report["officer"] for report in reports}:
-            used = conn.execute("SELECT coalesce(sum(json_extract(body, '$.amount_pence')), 0) FROM entries "
-                                "WHERE kind = 'receipt_recorded' AND actor = ? AND business_date = ?",
-                                (officer, TODAY)).fetchone()[0]
-            if used > LIMIT_PENCE:
-                problems.append(f"{officer}'s limit was passed: {used} pence taken")
-        receipt_nos = sorted(row[0] for row in conn.execute("SELECT receipt_no FROM receipts"))
-    finally:
-        conn.close()
+    stored = dict(query(db, "SELECT entry_id, seq FROM entries WHERE entry_id LIKE 'race-%'"))
+    for officer in {report["officer"] for report in reports}:
+        bodies = query(db, "SELECT body FROM entries WHERE kind = 'receipt_recorded' AND actor = ? "
+                           "AND business_date = ?", params=(officer, TODAY))
+        used = sum(json.loads(body)["amount_pence"] for (body,) in bodies)
+        if used > LIMIT_PENCE:
+            problems.append(f"{officer}'s limit was passed: {used} pence taken")
+    receipt_nos = sorted(row[0] for row in query(db, "SELECT receipt_no FROM receipts"))
     if stored != {entry_id: seq for seq, entry_id in told}:
         problems.append("the ledger's receipts are not exactly the ones the terminals were told of")
     if receipt_nos != list(range(1, len(receipt_nos) + 1)):
         problems.append("receipt numbers have a gap")
     with open_store(db) as store:
         verdict = audit.verify(store)
-    seqs = [seq for seq, _ in chain(db)]
+    seqs = [seq for (seq,) in query(db, "SELECT seq FROM entries ORDER BY seq")]
     if not verdict.ok or seqs != list(range(1, len(seqs) + 1)):
         problems.append(f"the chain is broken: {verdict.first_bad_seq} {verdict.problem}")
     return problems
 
 
-def ready_book(book) -> Path:
+def ready_book(book) -> Path | str:
     book.ledger.open_session(book.alice, 5000)
     book.ledger.open_session(book.bob, 5000)
     return book.path
 
 
 @pytest.mark.parametrize("terminals", [2, 4, 8], ids=lambda n: f"{n}-terminals")
-def test_many_terminals_share_the_limits_exactly_and_the_chain_does_not_fork(book, tmp_path, terminals):
-    db = ready_book(book)
+def test_many_terminals_share_the_limits_exactly_and_the_chain_does_not_fork(store_book, tmp_path, terminals):
+    db = ready_book(store_book)
     officers = assignments(terminals)
     reports = run_terminals(db, tmp_path / "rendezvous", officers)
     assert terminal_problems(db, reports) == []
@@ -134,7 +134,8 @@ def test_many_terminals_share_the_limits_exactly_and_the_chain_does_not_fork(boo
     assert sum(1 for report in reports if report["accepted"]) >= 2, "the receipts should be shared out"
 
 
-def test_negative_control_an_overshoot_and_a_forked_head_are_both_caught(book, tmp_path):
+def test_negative_control_an_overshoot_and_a_forked_head_are_both_caught(store_book, tmp_path):
+    book = store_book
     db = ready_book(book)
     reports = run_terminals(db, tmp_path / "rendezvous", assignments(2))
     assert terminal_problems(db, reports) == []

@@ -8,12 +8,13 @@ expected cash is exactly the float plus those receipts, and the chain verifies.
 
 The negative control shows that the day-closed rule is what stops a late entry: with that rule
 switched off, a receipt after sign-off lands on the closed day and the same check finds it.
+
+Both run on a SQLite file and on a PostgreSQL database (`store_open_book`).
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 import time
@@ -22,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from book_support import PINS, TODAY
+from store_support import query
 from ledger import audit
 from ledger.book import Ledger
 from ledger.refusals import Outcome, Refused
@@ -39,18 +41,22 @@ def cash(pence: int) -> dict[int, int]:
     return {value: n for value, n in ((1000, notes), (100, rest // 100), (1, rest % 100)) if n}
 
 
-def money_entries(db: Path, officer: str, business_date: str) -> list[tuple[int, str, str]]:
-    """(seq, kind, entry_id) of every money entry of the officer's day, straight from the file."""
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        marks = ", ".join("?" * len(MONEY_KINDS))
-        return conn.execute(f"SELECT seq, kind, entry_id FROM entries WHERE actor = ? AND business_date = ? "
-                            f"AND kind IN ({marks}) ORDER BY seq", (officer, business_date, *MONEY_KINDS)).fetchall()
-    finally:
-        conn.close()
+@pytest.fixture
+def open_book(store_open_book, tmp_path, monkeypatch):
+    """The conftest's open book, on each store in turn. A PostgreSQL ledger's anchor log is kept in the user
+    data folder: a private one, for the sign-offs here."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    return store_open_book
 
 
-def late_entries(db: Path, officer: str, business_date: str, count_seq: int) -> list[tuple[int, str, str]]:
+def money_entries(db: Path | str, officer: str, business_date: str) -> list[tuple[int, str, str]]:
+    """(seq, kind, entry_id) of every money entry of the officer's day, straight from the file or database."""
+    marks = ", ".join("?" * len(MONEY_KINDS))
+    return query(db, f"SELECT seq, kind, entry_id FROM entries WHERE actor = ? AND business_date = ? "
+                     f"AND kind IN ({marks}) ORDER BY seq", params=(officer, business_date, *MONEY_KINDS))
+
+
+def late_entries(db: Path | str, officer: str, business_date: str, count_seq: int) -> list[tuple[int, str, str]]:
     return [row for row in money_entries(db, officer, business_date) if row[0] > count_seq]
 
 
