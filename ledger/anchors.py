@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ledger.chain import parse_anchor
+from ledger.location import sidecar_path
 from ledger.private_files import append_privately
 
 
@@ -28,9 +29,9 @@ class AnchorLine:
         return "\t".join((self.anchor, self.business_date, self.officer, self.supervisor, self.recorded_at))
 
 
-def default_anchor_log(ledger_path: Path) -> Path:
-    """Beside the ledger: ledger.db -> ledger.db.anchors."""
-    return ledger_path.with_name(ledger_path.name + ".anchors")
+def default_anchor_log(ledger_path: Path | str) -> Path:
+    """Beside the ledger: ledger.db -> ledger.db.anchors (for a database server, see `sidecar_path`)."""
+    return sidecar_path(ledger_path, ".anchors")
 
 
 def append_anchor(path: Path, line: AnchorLine) -> None:

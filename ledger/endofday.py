@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from ledger import rules
-from ledger.anchors import AnchorLine, append_anchor
+from ledger.anchors import AnchorLine, append_anchor, default_anchor_log
 from ledger.counter import OFFICER, _denominations_total, till
 from ledger.records import Body
 from ledger.refusals import Outcome, Refused
 from ledger.service import Actor, LedgerCore, Posted, two_postings
-from ledger.store import StoreError, Writer, sidecar_path
+from ledger.store import StoreError, Writer
 
 SUPERVISOR = ("supervisor",)
 
@@ -73,7 +73,7 @@ class EndOfDayOps(LedgerCore):
     def anchor_log_path(self) -> Path:
         with self.store.reading() as reader:
             configured = reader.setting("anchor_log_path")
-        return Path(configured) if configured else sidecar_path(self.store.location, ".anchors")
+        return Path(configured) if configured else default_anchor_log(self.store.location)
 
     def _log_anchor(self, posted: Posted) -> None:
         entry = posted.entry

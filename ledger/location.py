@@ -67,10 +67,6 @@ def _without_password(text: str, url: str) -> str:
     return " ".join(text.split())
 
 
-def password_of(location) -> str:
-    return url_parts(location).get("password", "") if is_database_url(location) else ""
-
-
 def hosts(parts: dict[str, str]) -> list[str]:
     """Every host the connection may try (libpq takes a comma-separated list)."""
     host = parts.get("host") or parts.get("hostaddr") or os.environ.get(HOST_VARIABLE, "")
