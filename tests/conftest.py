@@ -11,6 +11,16 @@ import pytest
 from book_support import Book, Cli, build_book
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_user_data(tmp_path_factory):
+    """cashdesk keeps the files that go beside a PostgreSQL ledger (its anchor log, the office's bank rules) in
+    the user data folder: this process, and every `cashdesk` it runs, gets a private one for the session,
+    never the real user's (the PostgreSQL runs left hundreds of anchor logs in ~/.local/share/cashdesk)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("user-data")))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def cheap_pins(request, monkeypatch):
     """scrypt at full cost takes ~0.1 s a PIN; tests that don't test PIN cost use a cheap one.

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 #: The PINs of the `book` fixture's people (tests/conftest.py), as a user would type them.
 PINS = {"adam": "555555", "alice": "111111", "bob": "222222", "sam": "333333", "tess": "666666",
         "ava": "444444"}
@@ -17,6 +19,9 @@ PINS = {"adam": "555555", "alice": "111111", "bob": "222222", "sam": "333333", "
 BOOK_DATE = "2026-11-23"
 CASHDESK = shutil.which("cashdesk") or str(Path(sys.executable).with_name("cashdesk"))
 EXIT_INTERNAL = 70
+#: For a test whose commands the parser refuses before the ledger is opened: the same on either store, so
+#: its `ledger_location` is the SQLite file only (tests/cli/conftest.py runs the others on both stores).
+PARSER_ONLY = pytest.mark.parametrize("ledger_location", ["sqlite"], indirect=True)
 
 
 def run(*args: str, db: Path | None = None, stdin: str = "", env: dict | None = None,

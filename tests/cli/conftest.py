@@ -15,15 +15,6 @@ from book_support import Book, build_book
 STORES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def private_data_dir(tmp_path_factory):
-    """Files kept beside a PostgreSQL ledger (its anchor log, the office's bank rules) live in the user data
-    folder: a private one for each module, in this process and in every `cashdesk` it runs."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
-        yield
-
-
 @pytest.fixture
 def book(ledger_location) -> Book:
     built = build_book(ledger_location)

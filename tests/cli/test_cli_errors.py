@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from cli_support import answer, failed, head_of, ok, pins, refused, run
+from cli_support import PARSER_ONLY, answer, failed, head_of, ok, pins, refused, run
 
 ALICE = pins("alice")
 RECEIPT = ("receipt", "--method", "cash", "--code", "INC1", "--payer", "J Smith", "--as", "alice")
 
 
+@PARSER_ONLY
 def test_an_unknown_command_is_a_usage_error(cli):
+    """The parser's refusal, before the ledger is opened (SQLite only: the same on either store)."""
     head = head_of(cli.db)
     line = failed(cli("frobnicate"), 2)
     assert "frobnicate" in line
@@ -22,7 +24,9 @@ def test_an_unknown_command_is_a_usage_error(cli):
     assert head_of(cli.db) == head
 
 
+@PARSER_ONLY
 def test_a_missing_required_option_is_named(open_book, cli):
+    """The parser's refusal, before the ledger is opened (SQLite only: the same on either store)."""
     head = head_of(cli.db)
     assert "--payer" in failed(cli.acting("receipt", "--amount", "5", "--method", "cash", "--code", "INC1",
                                           "--as", "alice", pins=ALICE), 2)
@@ -44,7 +48,9 @@ BAD_AMOUNTS = {
 }
 
 
+@PARSER_ONLY
 def test_bad_amounts_are_usage_errors_that_name_the_problem(open_book, cli):
+    """The parser's refusal, before the ledger is opened (SQLite only: the same on either store)."""
     head = head_of(cli.db)
     for text, problem in BAD_AMOUNTS.items():
         line = failed(cli.acting(*RECEIPT, "--amount", text, pins=ALICE), 2)

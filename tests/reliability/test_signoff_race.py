@@ -42,10 +42,8 @@ def cash(pence: int) -> dict[int, int]:
 
 
 @pytest.fixture
-def open_book(store_open_book, tmp_path, monkeypatch):
-    """The conftest's open book, on each store in turn. A PostgreSQL ledger's anchor log is kept in the user
-    data folder: a private one, for the sign-offs here."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+def open_book(store_open_book):
+    """The conftest's open book, on each store in turn."""
     return store_open_book
 
 
