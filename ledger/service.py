@@ -170,7 +170,7 @@ class LedgerCore:
             if existing is not None:
                 return self._already(existing, kind, actor, request.model_dump(mode="json", include=set(fields)))
             business_date, derived = decide(writer, request)
-            body = request.model_copy(update=derived).dump()
+            body = request.dump_with(derived)
             entry = self._append(writer, kind, actor.username, business_date, body, entry_id)
             if follow is not None:
                 follow(writer, entry, body)
