@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from ledger.chain import GENESIS_HASH
-from ledger.store.schema import INDEXES, NOT_NULL, PROJECTIONS, SCHEMA_VERSION
+from ledger.store.schema import NOT_NULL, PROJECTIONS, SCHEMA_VERSION, indexes
 
 APPLICATION = "cashdesk"
 APP_ROLE = "cashdesk_app"
@@ -79,8 +79,8 @@ def projection_ddl() -> list[str]:
         if pk is not None:
             lines.append(f"PRIMARY KEY ({pk if isinstance(pk, str) else ', '.join(pk)})")
         statements.append(f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(lines)})")
-    for table, columns in INDEXES:
-        statements.append(f"CREATE INDEX IF NOT EXISTS idx_{table}_{'_'.join(columns)} ON {table} ({', '.join(columns)})")
+    for table, columns, name in indexes():
+        statements.append(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({', '.join(columns)})")
     return statements
 
 
@@ -96,6 +96,22 @@ SELECT CASE
     WHEN NOT pg_has_role((SELECT relowner FROM pg_class WHERE oid = 'entries'::regclass), 'USAGE') THEN false
     ELSE EXISTS (SELECT FROM granted WHERE NOT has_table_privilege(?, oid, 'SELECT'))
     END"""
+
+
+def upgrade_postings() -> list[str]:
+    """Schema 2's `postings` (no place column, no key) becomes schema 3's, keyed by account, refilled from the entries
+    themselves, each posting numbered by its place in its entry (its old rows carry no order to copy)."""
+    columns = PROJECTIONS["postings"][0]
+    keyed = next(ddl for ddl in projection_ddl() if ddl.startswith("CREATE TABLE IF NOT EXISTS postings "))
+    return [
+        "ALTER TABLE postings RENAME TO postings_v2",
+        keyed,
+        f"INSERT INTO postings ({', '.join(columns)}) "
+        "SELECT p.posting ->> 'account', e.business_date, e.seq, p.place - 1, (p.posting ->> 'amount_pence')::bigint "
+        "FROM entries e CROSS JOIN LATERAL jsonb_array_elements(e.body::jsonb -> 'postings') WITH ORDINALITY "
+        "AS p(posting, place)",
+        "DROP TABLE postings_v2",
+    ]
 
 
 def grants() -> list[str]:

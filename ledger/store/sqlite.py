@@ -92,11 +92,15 @@ def _create_private_file(path: Path) -> None:
 
 
 def _upgrade(conn: sqlite3.Connection, may_fail: bool = False) -> None:
-    """An older ledger gains the projections added since (empty: it holds none of their kinds yet).
+    """An older ledger gains the projections added since (empty: it holds none of their kinds yet), and its
+    `postings` the shape of schema 3 (`schema.upgrade_postings`); indexes since replaced are dropped.
     `may_fail`: a command that only reads goes on without, where this user may not write the file."""
     try:
         conn.execute("BEGIN IMMEDIATE")
         if conn.execute("PRAGMA user_version").fetchone()[0] < schema.SCHEMA_VERSION:
+            schema.upgrade_postings(conn)
+            for index in schema.RETIRED_INDEXES:
+                conn.execute(f"DROP INDEX IF EXISTS {index}")
             schema.create_projections(Reader(conn).db)
             conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
         conn.execute("COMMIT")
