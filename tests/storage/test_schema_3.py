@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
-import psycopg
+import pytest
 
 from ledger.audit import verify
 from ledger.bank_demo import import_demo_statement
@@ -65,6 +65,7 @@ def test_the_demo_of_a_fixed_day_has_the_chain_it_always_had(tmp_path):
     assert demo_head(tmp_path / "demo.db") == DEMO_HEAD
 
 
+@pytest.mark.postgresql
 def test_the_demo_on_postgresql_has_the_same_chain(pg_url):
     assert demo_head(pg_url) == DEMO_HEAD
 
@@ -148,7 +149,10 @@ def test_a_schema_2_sqlite_ledger_gets_keyed_postings_when_opened(tmp_path):
     assert verdict.ok and verdict.head_seq == posted.seq
 
 
+@pytest.mark.postgresql
 def test_a_schema_2_postgresql_ledger_gets_keyed_postings_when_opened(pg_url):
+    import psycopg
+
     book = busy_book(pg_url)
     expected = expected_postings(book.ledger)
     book.ledger.close()
