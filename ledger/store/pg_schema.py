@@ -99,18 +99,19 @@ SELECT CASE
 
 
 def upgrade_postings() -> list[str]:
-    """Schema 2's `postings` (no place column, no key) becomes schema 3's, keyed by account, refilled from the entries
-    themselves, each posting numbered by its place in its entry (its old rows carry no order to copy)."""
-    columns = PROJECTIONS["postings"][0]
-    keyed = next(ddl for ddl in projection_ddl() if ddl.startswith("CREATE TABLE IF NOT EXISTS postings "))
+    """Schema 2's `postings` (no place column, no key) gets schema 3's in place: emptied, `n` added (as its last
+    column), keyed, and refilled from the entries themselves, each posting numbered by its place in its entry (the
+    old rows carry no order to number them by). The table stays, and whatever was granted on it."""
+    columns, pk = PROJECTIONS["postings"]
     return [
-        "ALTER TABLE postings RENAME TO postings_v2",
-        keyed,
+        "DELETE FROM postings",
+        "DROP INDEX IF EXISTS idx_postings_account_business_date",
+        f"ALTER TABLE postings ADD COLUMN n BIGINT NOT NULL, ALTER COLUMN business_date SET NOT NULL, "
+        f"ADD PRIMARY KEY ({', '.join(pk)})",
         f"INSERT INTO postings ({', '.join(columns)}) "
         "SELECT p.posting ->> 'account', e.business_date, e.seq, p.place - 1, (p.posting ->> 'amount_pence')::bigint "
         "FROM entries e CROSS JOIN LATERAL jsonb_array_elements(e.body::jsonb -> 'postings') WITH ORDINALITY "
         "AS p(posting, place)",
-        "DROP TABLE postings_v2",
     ]
 
 

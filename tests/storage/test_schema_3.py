@@ -150,9 +150,10 @@ def test_a_schema_2_sqlite_ledger_gets_keyed_postings_when_opened(tmp_path):
 
 
 @pytest.mark.postgresql
-def test_a_schema_2_postgresql_ledger_gets_keyed_postings_when_opened(pg_url):
+def test_a_schema_2_postgresql_ledger_gets_keyed_postings_when_opened(pg_cluster, pg_url):
     import psycopg
 
+    auditor = pg_cluster.create_login_role("auditor")
     book = busy_book(pg_url)
     expected = expected_postings(book.ledger)
     book.ledger.close()
@@ -167,6 +168,7 @@ def test_a_schema_2_postgresql_ledger_gets_keyed_postings_when_opened(pg_url):
         conn.execute(f"CREATE INDEX {OLD_INDEX} ON counter_entries (officer, business_date)")
         conn.execute("UPDATE cashdesk_meta SET value = '2' WHERE key = 'schema_version'")
         conn.execute("REVOKE ALL ON postings FROM cashdesk_app")
+        conn.execute(f"GRANT SELECT ON postings TO {auditor}")  # as an owner grants an auditor (OPERATIONS.md)
         assert conn.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = 'postings' "
                             "AND column_name = 'n'").fetchone() == (0,)  # the control
 
@@ -175,7 +177,9 @@ def test_a_schema_2_postgresql_ledger_gets_keyed_postings_when_opened(pg_url):
         assert conn.execute(POSTINGS_IN_ORDER).fetchall() == expected
         assert conn.execute("SELECT value FROM cashdesk_meta WHERE key = 'schema_version'").fetchone() == ("3",)
         assert conn.execute("SELECT has_table_privilege('cashdesk_app', 'postings', 'INSERT')").fetchone() == (True,)
-        assert conn.execute("SELECT count(*) FROM pg_tables WHERE tablename = 'postings_v2'").fetchone() == (0,)
+        assert conn.execute("SELECT has_table_privilege(?, 'postings', 'SELECT')", (auditor,)).fetchone() == (True,)
+        assert conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'postings'").fetchall() == [
+            ("postings_pkey",)]
         assert {name for (name,) in conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'counter_entries'")
                 } == {"counter_entries_pkey", NEW_INDEX}
         posted = ledger.record_receipt(book.alice, amount_pence=300, method="cash", code="INC1", payer="C Payer")
