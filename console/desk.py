@@ -7,8 +7,8 @@ open the database themselves; the App hands them one `Desk`, and closes it when 
 
 from __future__ import annotations
 
+import functools
 import threading
-import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
@@ -18,7 +18,7 @@ from console.desk_banking import BankingDesk
 from console.finance_desk import FinanceDesk
 from ledger import audit, reports, views
 from ledger.book import Ledger
-from ledger.service import Actor, Clock, utc_now
+from ledger.service import Actor, Clock, new_entry_id, utc_now
 from ledger.store import KeptStore, StoreError, is_database_url
 
 LONDON = ZoneInfo("Europe/London")
@@ -41,7 +41,7 @@ class Desk(FinanceDesk, BankingDesk):
         self.path = path if is_database_url(path) else Path(path)
         self.clock = clock
         self.terminal = terminal
-        self.new_entry_id = ids or (lambda: f"c-{uuid.uuid4().hex}")
+        self.new_entry_id = ids or functools.partial(new_entry_id, "c")
         self._kept: KeptStore | None = None
         self._kept_lock = threading.Lock()
         self._closed = False

@@ -186,10 +186,8 @@ class CounterOps(LedgerCore):
             authoriser = Actor(override.supervisor, frozenset())
             rules.raise_first(rules.check_authoriser(
                 override.supervisor, self._roles_of(writer, authoriser), actor.username))
-        rules.raise_first(rules.check_limit(
-            writer.limit_used_pence(actor.username, business_date),
-            self.limit_pence(writer, actor.username), amount_pence, override is not None,
-        ))
+        used_pence, limit_pence = writer.limit_state(actor.username, business_date)
+        rules.raise_first(rules.check_limit(used_pence, limit_pence, amount_pence, override is not None))
 
     @staticmethod
     def limit_pence(reader, officer: str) -> int:

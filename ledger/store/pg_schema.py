@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from ledger.chain import GENESIS_HASH
-from ledger.store.schema import INDEXES, NOT_NULL, PROJECTIONS, SCHEMA_VERSION
+from ledger.store.schema import NOT_NULL, PROJECTIONS, SCHEMA_VERSION, indexes
 
 APPLICATION = "cashdesk"
 APP_ROLE = "cashdesk_app"
@@ -79,8 +79,8 @@ def projection_ddl() -> list[str]:
         if pk is not None:
             lines.append(f"PRIMARY KEY ({pk if isinstance(pk, str) else ', '.join(pk)})")
         statements.append(f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(lines)})")
-    for table, columns in INDEXES:
-        statements.append(f"CREATE INDEX IF NOT EXISTS idx_{table}_{'_'.join(columns)} ON {table} ({', '.join(columns)})")
+    for table, columns, name in indexes():
+        statements.append(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({', '.join(columns)})")
     return statements
 
 
@@ -96,6 +96,23 @@ SELECT CASE
     WHEN NOT pg_has_role((SELECT relowner FROM pg_class WHERE oid = 'entries'::regclass), 'USAGE') THEN false
     ELSE EXISTS (SELECT FROM granted WHERE NOT has_table_privilege(?, oid, 'SELECT'))
     END"""
+
+
+def upgrade_postings() -> list[str]:
+    """Schema 2's `postings` (no place column, no key) gets schema 3's in place: emptied, `n` added (as its last
+    column), keyed, and refilled from the entries themselves, each posting numbered by its place in its entry (the
+    old rows carry no order to number them by). The table stays, and whatever was granted on it."""
+    columns, pk = PROJECTIONS["postings"]
+    return [
+        "DELETE FROM postings",
+        "DROP INDEX IF EXISTS idx_postings_account_business_date",
+        f"ALTER TABLE postings ADD COLUMN n BIGINT NOT NULL, ALTER COLUMN business_date SET NOT NULL, "
+        f"ADD PRIMARY KEY ({', '.join(pk)})",
+        f"INSERT INTO postings ({', '.join(columns)}) "
+        "SELECT p.posting ->> 'account', e.business_date, e.seq, p.place - 1, (p.posting ->> 'amount_pence')::bigint "
+        "FROM entries e CROSS JOIN LATERAL jsonb_array_elements(e.body::jsonb -> 'postings') WITH ORDINALITY "
+        "AS p(posting, place)",
+    ]
 
 
 def grants() -> list[str]:

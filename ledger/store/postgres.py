@@ -26,7 +26,7 @@ from ledger.location import LocationInvalid, check_transport, describe
 from ledger.store.pg_errors import ConnectionDropped, WriteInterrupted, translate_pg_errors
 from ledger.store.projections import apply_entry
 from ledger.store.reader import Reader
-from ledger.store.schema import PROJECTIONS, SCHEMA_VERSION
+from ledger.store.schema import PROJECTIONS, RETIRED_INDEXES, SCHEMA_VERSION
 from ledger.store.writer import Writer
 
 MINIMUM_SERVER = 150000
@@ -186,7 +186,15 @@ class PgStore:
         return cls(url, conn, durable=durable, read_only=read_only)
 
     def _upgrade(self) -> None:
+        """An older ledger's tables brought to this schema (the owner's work: it creates and drops tables; a table
+        made here is granted to the application's role by `grant_missing`, next)."""
         with self.writing() as writer:
+            postings = _columns(writer.conn, "postings")
+            if postings and "n" not in postings:
+                for statement in pg_schema.upgrade_postings():
+                    writer.conn.execute(statement)
+            for index in RETIRED_INDEXES:
+                writer.conn.execute(f"DROP INDEX IF EXISTS {index}")
             for statement in pg_schema.projection_ddl():
                 writer.conn.execute(statement)
             writer.conn.execute("UPDATE cashdesk_meta SET value = ? WHERE key = 'schema_version'",
@@ -331,6 +339,12 @@ def _tables(conn: PgConnection) -> list[str]:
     """The tables in the ledger's schema, whether or not this user may read them (information_schema would
     hide the ones it may not, and a user without the grants would be told there is no ledger)."""
     rows = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+    return [name for (name,) in rows]
+
+
+def _columns(conn: PgConnection, table: str) -> list[str]:
+    rows = conn.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                        "AND table_name = ?", (table,))
     return [name for (name,) in rows]
 
 

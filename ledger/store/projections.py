@@ -22,9 +22,11 @@ def apply_entry(conn: sqlite3.Connection, entry: Entry, body: dict, *, actor_fai
     count is 0, so that resetting it would change nothing (rebuild never knows, and always resets)."""
     postings = body.get("postings")
     if postings:
+        seq, business_date = entry.seq, entry.business_date
         conn.executemany(
-            "INSERT INTO postings (seq, account, amount_pence, business_date) VALUES (?, ?, ?, ?)",
-            [(entry.seq, posting["account"], posting["amount_pence"], entry.business_date) for posting in postings],
+            "INSERT INTO postings (account, business_date, seq, n, amount_pence) VALUES (?, ?, ?, ?, ?)",
+            [(posting["account"], business_date, seq, n, posting["amount_pence"])
+             for n, posting in enumerate(postings)],
         )
     handler = _HANDLERS.get(entry.kind)
     if handler is not None:

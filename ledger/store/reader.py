@@ -197,6 +197,16 @@ class Reader(FinanceReads, BankReads):
             (officer, business_date),
         )
 
+    def limit_state(self, officer: str, business_date: str) -> tuple[int, int | None]:
+        """(limit used that day, the officer's daily limit: their own, else the office's), in one statement."""
+        used, limit = self.conn.execute(
+            "SELECT (SELECT coalesce(sum(limit_pence), 0) FROM counter_entries "
+            "WHERE officer = ? AND business_date = ? AND reversed_by IS NULL), "
+            "coalesce((SELECT value FROM settings WHERE key = 'daily_limit_pence' AND scope = ?), "
+            "(SELECT value FROM settings WHERE key = 'daily_limit_pence' AND scope = ''))",
+            (officer, business_date, officer)).fetchone()
+        return used, self.dialect.setting_out(limit)
+
     def account_balance_pence(self, account: str, business_date: str | None = None) -> int:
         if business_date is None:
             return self._value("SELECT coalesce(sum(amount_pence), 0) FROM postings WHERE account = ?", (account,))

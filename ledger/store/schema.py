@@ -4,8 +4,9 @@ from __future__ import annotations
 
 #: PRAGMA application_id marks a file as a cashdesk ledger ("CDSK").
 APPLICATION_ID = 0x4344534B
-#: PRAGMA user_version: the schema this code writes. A newer file is refused.
-SCHEMA_VERSION = 2
+#: PRAGMA user_version: the schema this code writes. A newer file is refused. 2: the finance desk's projections;
+#: 3: `postings` keyed by account (WITHOUT ROWID), `counter_entries`' index covering the daily limit.
+SCHEMA_VERSION = 3
 
 ENTRIES_DDL = """
 CREATE TABLE entries (
@@ -46,9 +47,11 @@ PROJECTIONS: dict[str, tuple[dict[str, type], str | tuple[str, ...] | None]] = {
          "state": str, "count_seq": int, "signed_off_seq": int, "banked_seq": int, "bag": str},
         ("officer", "business_date"),
     ),
+    # keyed by account first: the rows of one account's balance lie together, and a posting is written once (no
+    # rowid table beside an index). `n` is the posting's place in its entry's postings (0, 1, …).
     "postings": (
-        {"seq": int, "account": str, "amount_pence": int, "business_date": str},
-        None,
+        {"account": str, "business_date": str, "seq": int, "n": int, "amount_pence": int},
+        ("account", "business_date", "seq", "n"),
     ),
     "counter_entries": (
         {"seq": int, "kind": str, "officer": str, "business_date": str, "method": str,
@@ -104,9 +107,10 @@ PROJECTIONS: dict[str, tuple[dict[str, type], str | tuple[str, ...] | None]] = {
     "reference_rules": ({"type": str, "mask": str, "scheme": str, "seq": int}, "type"),
 }
 
+#: (table, columns[, name]): named idx_TABLE_COLUMNS unless a name is given (PostgreSQL keeps 63 characters of a name).
 INDEXES = (
-    ("postings", ["account", "business_date"]),
-    ("counter_entries", ["officer", "business_date"]),
+    # covers the limit's sum (officer, day, not reversed): it reads no row of the table
+    ("counter_entries", ["officer", "business_date", "reversed_by", "limit_pence"], "idx_counter_entries_limit"),
     ("sessions", ["officer", "state"]),
     ("sessions", ["bag"]),
     ("warrants", ["status", "serial"]),
@@ -122,7 +126,14 @@ INDEXES = (
     ("statement_lines", ["state", "date"]),
 )
 
-NOT_NULL = {"postings": {"seq", "account", "amount_pence"}}
+#: Indexes an older schema made that a newer one replaced (an upgrade drops them: each would be one more page to
+#: write with every entry).
+RETIRED_INDEXES = ("idx_counter_entries_officer_business_date",)
+
+NOT_NULL = {"postings": {"account", "business_date", "seq", "n", "amount_pence"}}
+#: Projections SQLite keeps WITHOUT ROWID: the primary key is the table (one b-tree to write, not two).
+WITHOUT_ROWID = ("postings",)
+SQLITE_TYPES = {str: "TEXT", int: "INTEGER"}
 
 
 def create_entries(conn) -> None:
@@ -135,9 +146,43 @@ def create_entries(conn) -> None:
 def create_projections(db) -> None:
     """Create every projection table and its indexes (idempotent)."""
     for name, (columns, pk) in PROJECTIONS.items():
-        db.create_table(name, columns, pk=pk, not_null=NOT_NULL.get(name), if_not_exists=True)
-    for table, columns in INDEXES:
-        db[table].create_index(columns, if_not_exists=True)
+        if name in WITHOUT_ROWID:
+            db.conn.execute(without_rowid_ddl(name))
+        else:
+            db.create_table(name, columns, pk=pk, not_null=NOT_NULL.get(name), if_not_exists=True)
+    for table, columns, name in indexes():
+        db[table].create_index(columns, index_name=name, if_not_exists=True)
+
+
+def indexes() -> list[tuple[str, list[str], str]]:
+    """Every index as (table, columns, its name)."""
+    return [(table, columns, named[0] if named else f"idx_{table}_{'_'.join(columns)}")
+            for table, columns, *named in INDEXES]
+
+
+def without_rowid_ddl(name: str, table: str | None = None) -> str:
+    """CREATE TABLE for a projection kept WITHOUT ROWID (as `table`, when given: a table to fill, then rename)."""
+    columns, pk = PROJECTIONS[name]
+    required = NOT_NULL.get(name, set())
+    lines = [f"[{column}] {SQLITE_TYPES[kind]}{' NOT NULL' if column in required else ''}"
+             for column, kind in columns.items()]
+    return (f"CREATE TABLE IF NOT EXISTS [{table or name}] ({', '.join(lines)}, PRIMARY KEY ({', '.join(pk)})) "
+            "WITHOUT ROWID")
+
+
+def upgrade_postings(conn) -> None:
+    """A ledger of schema 2 or older: its `postings` (a rowid table with an index on account and date) becomes the
+    WITHOUT ROWID table keyed by account, its rows copied, each numbered by its place in its entry (the rowids
+    follow the order of the entry's postings: they were inserted in that order)."""
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(postings)")]
+    if not columns or "n" in columns:
+        return
+    conn.execute(without_rowid_ddl("postings", "postings_keyed"))
+    conn.execute("INSERT INTO postings_keyed (account, business_date, seq, n, amount_pence) "
+                 "SELECT account, business_date, seq, row_number() OVER (PARTITION BY seq ORDER BY rowid) - 1, "
+                 "amount_pence FROM postings")
+    conn.execute("DROP TABLE postings")
+    conn.execute("ALTER TABLE postings_keyed RENAME TO postings")
 
 
 def drop_projections(db) -> None:

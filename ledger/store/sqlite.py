@@ -36,6 +36,9 @@ LEDGER_FILE_MODE = PRIVATE_FILE_MODE
 BEGIN_ATTEMPTS = 6
 #: WAL pages between automatic checkpoints for synthetic history (SQLite's default is 1,000).
 SYNTHETIC_CHECKPOINT_PAGES = 10_000
+#: Page size of a new ledger file (SQLite's default is 4096). A receipt's commit writes one page of each b-tree it
+#: touches to the WAL and fsyncs them, so smaller pages halve what each commit writes. An existing file keeps its own.
+NEW_LEDGER_PAGE_SIZE = 2048
 
 
 def filesystem_type(path: Path, mount_table: Path | None = None) -> str:
@@ -89,11 +92,15 @@ def _create_private_file(path: Path) -> None:
 
 
 def _upgrade(conn: sqlite3.Connection, may_fail: bool = False) -> None:
-    """An older ledger gains the projections added since (empty: it holds none of their kinds yet).
+    """An older ledger gains the projections added since (empty: it holds none of their kinds yet), and its
+    `postings` the shape of schema 3 (`schema.upgrade_postings`); indexes since replaced are dropped.
     `may_fail`: a command that only reads goes on without, where this user may not write the file."""
     try:
         conn.execute("BEGIN IMMEDIATE")
         if conn.execute("PRAGMA user_version").fetchone()[0] < schema.SCHEMA_VERSION:
+            schema.upgrade_postings(conn)
+            for index in schema.RETIRED_INDEXES:
+                conn.execute(f"DROP INDEX IF EXISTS {index}")
             schema.create_projections(Reader(conn).db)
             conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
         conn.execute("COMMIT")
@@ -199,6 +206,7 @@ class SqliteStore:
         with translate_errors(path):
             _create_private_file(path)
             conn = _connect(path)
+            conn.execute(f"PRAGMA page_size = {NEW_LEDGER_PAGE_SIZE}")  # before anything is written
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("BEGIN IMMEDIATE")

@@ -12,6 +12,7 @@ import pytest
 
 import ledger.store.sqlite as store_sqlite
 from ledger import auth
+from ledger.audit import verify
 from ledger.book import Ledger
 from ledger.refusals import Outcome, Refused
 from ledger.service import Actor
@@ -85,6 +86,21 @@ def test_reopened_store_sets_the_same_pragmas(book):
     assert pragmas["journal_mode"] == "wal"
     assert pragmas["synchronous"] == 2
     assert pragmas["busy_timeout"] == store_sqlite.BUSY_TIMEOUT_MS
+
+
+def test_a_new_ledger_has_small_pages_and_an_older_ledgers_pages_are_kept(tmp_path, monkeypatch):
+    with create_store(tmp_path / "new.db") as store:
+        assert store.conn.execute("PRAGMA page_size").fetchone()[0] == store_sqlite.NEW_LEDGER_PAGE_SIZE == 2048
+    monkeypatch.setattr(store_sqlite, "NEW_LEDGER_PAGE_SIZE", 4096)  # a ledger written before 2 KiB pages
+    older = build_book(tmp_path / "older.db")
+    older.ledger.close()
+    monkeypatch.undo()
+    with Ledger.open(older.path, clock=older.clock, terminal="test:t2") as ledger:
+        ledger.open_session(older.alice, 5000)
+        posted = ledger.record_receipt(older.alice, amount_pence=1250, method="cash", code="INC1", payer="A Payer")
+        verdict = verify(ledger.store)
+        assert ledger.store.conn.execute("PRAGMA page_size").fetchone()[0] == 4096
+    assert verdict.ok and verdict.head_seq == posted.seq
 
 
 # -- opening refusals of files (SQLite only; a database's: test_pg_store.py) ------------------------

@@ -7,13 +7,17 @@ PostgreSQL backend that went away under a kept store: test_pg_store.py)."""
 from __future__ import annotations
 
 import os
+import re
 import threading
+import time
+import uuid
 from pathlib import Path
 
 import pytest
 
 from ledger.book import Ledger
 from ledger.refusals import Refused
+from ledger.service import new_entry_id
 from ledger.store import KeptStore
 
 from store_support import WRITE_LOCK, traced
@@ -38,6 +42,20 @@ def test_a_receipt_is_one_transaction_with_no_savepoint_pragma_or_needless_updat
     assert not [s for s in seen if s.startswith(("SAVEPOINT", "RELEASE", "PRAGMA"))], seen
     assert not [s for s in seen if s.startswith("UPDATE users")], "alice has no failed PIN to forget"
     assert sum(s.startswith("INSERT INTO postings") for s in seen) == 2
+
+
+def test_entry_ids_made_later_sort_later_so_each_lands_at_the_end_of_the_index(tmp_path):
+    made = []
+    for _ in range(5):
+        made.append(new_entry_id())
+        time.sleep(0.002)  # the next millisecond: ids within one may come in any order
+    assert made == sorted(made) and len(set(made)) == len(made)
+    for entry_id in made:
+        assert re.fullmatch(r"e-[0-9a-f]{32}", entry_id)
+        assert uuid.UUID(entry_id[2:]).version == 7 and uuid.UUID(entry_id[2:]).variant == uuid.RFC_4122
+    assert re.fullmatch(r"c-[0-9a-f]{32}", new_entry_id("c"))
+    burst = {new_entry_id() for _ in range(10_000)}  # within a millisecond the random bits keep them apart
+    assert len(burst) == 10_000
 
 
 def test_after_a_failed_pin_the_next_entry_resets_the_count_in_the_same_transaction(store_open_book):

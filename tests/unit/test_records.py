@@ -120,3 +120,31 @@ def test_user_names_are_lower_case_words(username):
         make_body("user_added", username=username, roles=("officer",))
     assert excinfo.value.outcome is Outcome.TEXT_INVALID
     assert excinfo.value.message.startswith("username is not a valid user name")
+
+
+# -- a request with what the ledger fills in ---------------------------------------------------
+POSTINGS = (Posting(account="Assets:Till:alice", amount_pence=1250), Posting(account="Income:INC1", amount_pence=-1250))
+
+
+@pytest.mark.parametrize(("kind", "fields", "derived"), [
+    ("receipt_recorded", receipt_fields(), {"receipt_no": 7, "postings": POSTINGS}),
+    ("receipt_recorded", receipt_fields(reference="R1"), {"receipt_no": 7, "postings": ()}),
+    ("receipt_recorded", receipt_fields(reference="R1"), {"reference": None, "postings": POSTINGS}),
+    # travel_date was not asked for: it is filled in, in its place among the fields
+    ("warrant_issued", {"recipient": "Ann", "journey": "A to B", "ticket": "single", "value_pence": 900,
+                        "code": "TRAVEL"}, {"serial": 12, "travel_date": "2026-11-24", "postings": POSTINGS}),
+    # a value that is neither a number, text nor postings takes the model's own copy
+    ("session_opened", {"officer": "alice", "float_pence": 500}, {"denominations": {"500": 1}, "postings": POSTINGS}),
+])
+def test_dump_with_gives_what_a_copy_of_the_request_dumps(kind, fields, derived):
+    request = validated(BODIES[kind], **fields)
+    body = request.dump_with(derived)
+    copied = request.model_copy(update=derived).dump()
+    assert body == copied
+    assert list(body) == list(copied)  # the same order of keys too
+
+
+def test_dump_with_leaves_the_request_as_it_was():
+    request = validated(ReceiptRecorded, **receipt_fields())
+    request.dump_with({"receipt_no": 7, "postings": POSTINGS})
+    assert request.receipt_no == 0 and request.postings == ()
