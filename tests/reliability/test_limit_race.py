@@ -46,7 +46,6 @@ class RaceResult:
     returncodes: list[int]
     stderrs: list[str]
     db: Path | str = Path()
-    seconds: float = 0.0
     balances_before: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -165,9 +164,8 @@ def raced(request, store: str, base: Path, workers: int, *extra: str) -> RaceRes
         db = cluster.fresh_database()
         request.addfinalizer(lambda: cluster.drop_database(db))
     before = prepare_ledger(db)
-    started = time.monotonic()
     result = run_race(db, base / "rendezvous", workers, *extra)
-    result.db, result.seconds, result.balances_before = db, time.monotonic() - started, before
+    result.db, result.balances_before = db, before
     return result
 
 
@@ -218,10 +216,6 @@ class TestLimitHoldsUnderRace:
             before, after = result.balances_before, audit.replay(ledger.store).balances
             assert after[f"Assets:Till:{OFFICER}"] - before[f"Assets:Till:{OFFICER}"] == LIMIT_PENCE
             assert after["Income:INC1"] - before["Income:INC1"] == -LIMIT_PENCE
-
-    def test_race_runs_in_reasonable_time(self, atomic_race):
-        print(f"atomic race: {atomic_race.seconds:.2f}s for {ATOMIC_WORKERS} workers")
-        assert atomic_race.seconds < 30, f"the race took {atomic_race.seconds:.1f}s"
 
 
 class TestNegativeControlSplitCheck:
