@@ -178,6 +178,7 @@ class FinanceOps(LedgerCore):
     # -- rates ---------------------------------------------------------------------------
     def set_rates(self, actor: Actor, *, from_date: str, weekly_pence: dict[str, int]) -> Posted:
         def decide(writer: Writer, request: Body) -> tuple[str, dict]:
+            _check_rates_date(request.from_date, _rates_committed_to(writer, format_recorded_at(self.clock())))
             return self.london_date(), {}
 
         return self._post(actor, "rates_set", ("admin",), {"from_date": from_date, "weekly_pence": weekly_pence},
@@ -248,6 +249,27 @@ def _committed_to(reader: Reader, row: dict, now_utc: str) -> tuple[str | None, 
         if row["decided_at"] < payrun["cutoff_utc"] and (day is None or payrun["period_end"] > day):
             day, run = payrun["period_end"], payrun["run"]
     return day, run
+
+
+def _rates_committed_to(reader: Reader, now_utc: str) -> tuple[str | None, str | None]:
+    """The last day any package is paid, or bound to be by a run past its cut-off that pays a package authorised
+    before it (as `_committed_to`, over every package). Returns (that day, the open run or None)."""
+    day, run = reader.last_day_paid(), None
+    for payrun in reader.open_payruns_past_cutoff(now_utc):
+        if (day is None or payrun["period_end"] > day) and reader.packages_authorised_before(payrun["cutoff_utc"]):
+            day, run = payrun["period_end"], payrun["run"]
+    return day, run
+
+
+def _check_rates_date(from_date: str, committed: tuple[str | None, str | None]) -> None:
+    """Rates apply to days not yet paid, as a package's change does: days are paid once, on the rates of their
+    run, and an overpayment is priced on the rates in force, so rates reaching back would misprice it."""
+    paid_to, run = committed
+    if paid_to is not None and from_date <= paid_to:
+        paid = f"are paid to {paid_to}" if run is None else f"are paid to {paid_to} by {run}, past its cut-off"
+        raise Refused(Outcome.DAYS_ALREADY_PAID, f"packages {paid}: rates can take effect from "
+                      f"{(date.fromisoformat(paid_to) + timedelta(days=1)).isoformat()}; pay arrears for earlier "
+                      "days as a payment")
 
 
 def _check_change_date(row: dict, from_date: str, committed: tuple[str | None, str | None]) -> None:

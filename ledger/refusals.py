@@ -152,8 +152,8 @@ DESCRIPTIONS: dict[Outcome, str] = {
     Outcome.NOT_A_CARER: "A care package is paid to a payee of kind carer only.",
     Outcome.ITEM_DECIDED: "The item was already authorised or rejected (a rejected item is re-keyed).",
     Outcome.PACKAGE_ENDED: "The package has ended by that date: nothing changes after its end.",
-    Outcome.DAYS_ALREADY_PAID: "A package change cannot reach back into days a closed pay run has paid, "
-    "or that a run past its cut-off will pay.",
+    Outcome.DAYS_ALREADY_PAID: "A package change or a rate table cannot reach back into days a closed pay run "
+    "has paid, or that a run past its cut-off will pay.",
     Outcome.NOT_A_WORKING_DAY: "A pay date falls on a weekend or an England bank holiday; the previous "
     "working day is named.",
     Outcome.RUN_DATES_INVALID: "A pay run's cut-off is past, or not after the previous run's, or its pay "

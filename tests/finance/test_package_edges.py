@@ -6,6 +6,9 @@
 - A reward change cannot reach days that a run past its cut-off will pay: that run was priced on
   the changes authorised before its cut-off, so a change authorised later for those days would
   never be paid, and an overpayment of them would be priced on terms they were not paid on.
+- Rate tables likewise take effect only on days not yet paid (nor bound to be by a run past its
+  cut-off): a table reaching back was never paid on those days, yet a later back-dated end priced
+  their overpayment on it (a session found £2,000.00 charged for days paid £632.00).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import pytest
 
 from ledger.refusals import Outcome, Refused
-from tests.finance.conftest import RUN1, RUN2, after_cutoff, package
+from tests.finance.conftest import EXAMPLE_RATES, RUN1, RUN2, after_cutoff, package
 
 
 def outcome_of(call, *args, **kwargs) -> Outcome:
@@ -86,3 +89,58 @@ def test_a_package_the_passed_run_does_not_pay_can_still_change_in_that_runs_per
     change = fin.ledger.change_package(fin.fay, "PKG-0001", from_date="2026-11-16", reward_pence=50000,
                                        reason="Skills level 2").body["item"]
     assert fin.ledger.authorise_item(fin.sam, change).outcome is Outcome.APPENDED
+
+
+# -- rates reaching back into paid days -----------------------------------------------------------
+DOUBLED = {band: 2 * pence for band, pence in EXAMPLE_RATES.items()}
+
+
+def rates_outcome(fin, from_date: str) -> Outcome:
+    try:
+        return fin.ledger.set_rates(fin.adam, from_date=from_date, weekly_pence=DOUBLED).outcome
+    except Refused as refused:
+        return refused.outcome
+
+
+def entry_count(fin) -> int:
+    with fin.ledger.store.reading() as reader:
+        return reader.count_entries()
+
+
+def test_rates_cannot_reach_back_into_days_a_closed_run_paid(fin):
+    package(fin)
+    fin.ledger.authorise_item(fin.sam, "PKG-0001")
+    fin.ledger.schedule_payrun(fin.sam, **RUN1)
+    after_cutoff(fin, RUN1)
+    paid = fin.ledger.close_payrun(fin.sam, "PR-0001").body["lines"][0]["amount_pence"]
+    before = entry_count(fin)
+    refused = pytest.raises(Refused, fin.ledger.set_rates, fin.adam, from_date="2026-11-16",
+                            weekly_pence=DOUBLED).value
+    assert refused.outcome is Outcome.DAYS_ALREADY_PAID
+    assert "paid to 2026-11-29" in refused.message and "from 2026-11-30" in refused.message
+    assert entry_count(fin) == before  # nothing written
+    # so a back-dated end recovers what those days were paid, not what the doubled rates would have paid
+    ended = fin.ledger.end_package(fin.fay, "PKG-0001", on="2026-11-15", reason="placement ended")
+    assert ended.body["overpaid_pence"] == 2 * 31600 == paid // 2  # 16 to 29 November at £316 a week
+    assert rates_outcome(fin, "2026-11-30") is Outcome.APPENDED  # control: the first unpaid day may take them
+
+
+def test_rates_cannot_reach_days_a_run_past_its_cutoff_will_pay(fin):
+    package(fin)
+    fin.ledger.authorise_item(fin.sam, "PKG-0001")
+    fin.ledger.schedule_payrun(fin.sam, **RUN1)
+    assert rates_outcome(fin, "2026-11-23") is Outcome.APPENDED  # before the cut-off: PR-0001 will pay them
+    after_cutoff(fin, RUN1)
+    refused = pytest.raises(Refused, fin.ledger.set_rates, fin.adam, from_date="2026-11-27",
+                            weekly_pence=EXAMPLE_RATES).value
+    assert refused.outcome is Outcome.DAYS_ALREADY_PAID and "by PR-0001, past its cut-off" in refused.message
+
+
+def test_rates_may_reach_back_over_a_run_past_its_cutoff_that_pays_no_package(fin):
+    """Negative control for the run's part: a run past its cut-off with no package authorised before it
+    pays no package day, so rates for its period are still free to change."""
+    fin.ledger.schedule_payrun(fin.sam, **RUN1)
+    package(fin)
+    after_cutoff(fin, RUN1)
+    fin.ledger.authorise_item(fin.sam, "PKG-0001")  # after the cut-off: PR-0001 does not pay it
+    assert rates_outcome(fin, "2026-11-16") is Outcome.APPENDED
