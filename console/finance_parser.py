@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from console.parser import Parser, acting_arguments, amount
+from console.parser import Parser, acting_arguments, amount, file_name
 
 FINANCE_REPORTS = ("payments", "payrun", "packages", "discrepancies", "spend")
 
@@ -135,7 +135,7 @@ def _payruns(sub) -> None:
     acting_arguments(close)
     export = payrun.add_parser("export", help="the closed run's file for the finance system")
     export.add_argument("run", metavar="RUN")
-    export.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    export.add_argument("--out", metavar="FILE", type=file_name, help="write here instead of standard output")
     paid = payrun.add_parser("paid", help="the finance system has paid the run")
     paid.add_argument("run", metavar="RUN")
     paid.add_argument("--on", required=True, metavar="DATE")

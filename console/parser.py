@@ -33,6 +33,14 @@ def amount(text: str) -> int:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def file_name(text: str) -> str:
+    """An argparse type: where to write; a blank one (`--to ""`) would otherwise mean the default ledger or a
+    file named by spaces."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is blank: say where to write")
+    return text
+
+
 def positive_int(text: str) -> int:
     """An argparse type: 1, 2, 3 … in ASCII digits only."""
     return _ascii_whole_number(text, 1, "a whole number from 1 up")
@@ -256,7 +264,7 @@ def _audit_commands(sub) -> None:
     export = sub.add_parser("export", help="the ledger as hledger journal, CSV or JSON lines")
     export.add_argument("--format", required=True, choices=("hledger", "csv", "jsonl"))
     export.add_argument("--until", metavar="SEQ|TIME")
-    export.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
+    export.add_argument("--output", "-o", metavar="FILE", type=file_name, help="write here instead of standard output")
     report = sub.add_parser("report", help=", ".join(REPORTS))
     report.add_argument("name", choices=REPORTS)
     report.add_argument("run", nargs="?", metavar="RUN", help="payrun: the pay run")
@@ -266,7 +274,7 @@ def _audit_commands(sub) -> None:
     report.add_argument("--to", dest="last_date", help="income, spend: last business date (default: --date)")
     report.add_argument("--officer", help="slip: whose sign-off slip")
     report.add_argument("--format", choices=("table", "csv", "json", "pdf"), default="table")
-    report.add_argument("--output", "-o", metavar="FILE", help="write here (required for pdf)")
+    report.add_argument("--output", "-o", metavar="FILE", type=file_name, help="write here (required for pdf)")
     simulate = sub.add_parser("simulate", help="write realistic history through the real write path")
     simulate.add_argument("--days", required=True, type=positive_int, help="working days to simulate")
     simulate.add_argument("--officers", type=positive_int, default=4, help="simulated officers (default 4)")
@@ -287,10 +295,11 @@ def _audit_commands(sub) -> None:
                             "(e.g. https://counter.example.council)")
     sub.add_parser("rebuild", help="drop and rebuild every projection from the entries")
     backup = sub.add_parser("backup", help="an online copy that is verified (of a PostgreSQL ledger: a SQLite file)")
-    backup.add_argument("dest")
+    backup.add_argument("dest", type=file_name)
     copy = sub.add_parser("copy", help="copy the ledger whole into a new SQLite file or an empty PostgreSQL database, "
                           "then verify the copy has the same entries and head")
-    copy.add_argument("--to", required=True, metavar="PATH|URL", help="a new file, or a postgresql:// URL")
+    copy.add_argument("--to", required=True, metavar="PATH|URL", type=file_name,
+                      help="a new file, or a postgresql:// URL")
 
 
 def read_stdin_lines() -> list[str]:

@@ -135,3 +135,22 @@ def test_a_refusal_with_json_prints_one_object(open_book, cli):
     assert json.loads(result.stdout) == {"outcome": "overpayment", "message": message}
     assert "£100.00" in message
     assert answer(cli("verify", "--json"))["ok"] is True
+
+
+@PARSER_ONLY
+@pytest.mark.parametrize("where", [("copy", "--to", ""), ("copy", "--to", "  "), ("backup", ""), ("backup", " "),
+                                   ("export", "--format", "csv", "--output", ""),
+                                   ("report", "daily", "--output", "   "),
+                                   ("payrun", "export", "PR-0001", "--out", "")])
+def test_a_blank_place_to_write_is_refused_before_anything_is_written(cli, tmp_path: Path, monkeypatch, where):
+    """`copy --to ""` copied the whole ledger to the default ledger's place (or onto CASHDESK_DB), and `backup " "`
+    wrote a file named by a space; both, and every other --output, now refuse a blank."""
+    data_home, here = tmp_path / "data", tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)  # the command's working folder, where a file named by spaces would land
+    head = head_of(cli.db)
+    line = failed(cli(*where, env={"XDG_DATA_HOME": str(data_home)}), 2)
+    assert "is blank" in line
+    assert not data_home.exists()  # the default ledger's folder was never made
+    assert list(here.iterdir()) == []
+    assert head_of(cli.db) == head
