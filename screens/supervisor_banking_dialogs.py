@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select, Static
 
-from ledger.service import Actor, Posted
+from ledger.service import Actor
 from screens.messages import EntryAppended, EntryRefused, post_outcome
 from screens.supervisor_banking import short_date, variance_words
 
