@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-
 from ledger.book import Ledger
 from ledger.debtors import parse_debtor_csv
 from ledger.service import Actor
