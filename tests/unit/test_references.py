@@ -99,6 +99,28 @@ def test_a_bad_rule_is_refused_as_a_setting(book, ref_type, mask, scheme, words)
     assert refused.value.outcome is Outcome.SETTING_INVALID and words in refused.value.message
 
 
+@pytest.mark.parametrize("mask, words", [
+    (r"(A+)+", "repeats a part that itself varies in length"),  # 24 A's and a ! took 0.76 s; 40 would take hours
+    (r"CS(\d?)*", "repeats a part that itself varies in length"),
+    (r"(?:AB|A)+\d", "repeats a choice of alternatives"),
+    (r"(\d)\1\d+", "refers back to a group"),
+    (r"\d*\d*\d*\d*\d*X", "has 5 repeats of varying length"),  # 8 of them took 3 s on 40 digits
+])
+def test_a_mask_that_could_backtrack_for_minutes_is_refused(book, mask, words):
+    """The check runs inside the write lock, with every terminal waiting on it: a mask whose matching can
+    explode on some reference is refused when it is set."""
+    with pytest.raises(Refused) as refused:
+        book.ledger.set_reference_rule(book.adam, "case", mask)
+    assert refused.value.outcome is Outcome.SETTING_INVALID and words in refused.value.message
+
+
+@pytest.mark.parametrize("mask", [r"DR-\d{5}", r"[A-Z]{2}\d{6}[A-D]", r"CASE-[0-9]{4,8}", r"(?:[A-Z]{2}-)+\d+",
+                                  r"RF\d{2}[A-Z0-9]{1,21}", r"(?:PO|SO)\d{6}", r"\d+-\d+-\d+-\d+"])
+def test_the_masks_references_need_are_taken(book, mask):
+    """Negative control for the guard: fixed repeats inside a repeat, one choice, four varying repeats."""
+    assert book.ledger.set_reference_rule(book.adam, "case", mask).outcome is Outcome.APPENDED
+
+
 def test_only_an_admin_sets_rules(book):
     with pytest.raises(Refused) as refused:
         book.ledger.set_reference_rule(book.sam, "case", r"CS\d+")
