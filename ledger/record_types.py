@@ -73,7 +73,7 @@ class Posting(BaseModel):
 class Body(BaseModel):
     """Common configuration: frozen, no unknown fields, strict types."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, defer_build=True)
 
     def dump(self) -> dict:
         return self.model_dump(mode="json", exclude_none=True)
