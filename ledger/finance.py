@@ -252,12 +252,19 @@ def _committed_to(reader: Reader, row: dict, now_utc: str) -> tuple[str | None, 
 
 
 def _rates_committed_to(reader: Reader, now_utc: str) -> tuple[str | None, str | None]:
-    """The last day any package is paid, or bound to be by a run past its cut-off that pays a package authorised
-    before it (as `_committed_to`, over every package). Returns (that day, the open run or None)."""
+    """The last day any package is paid, or bound to be by a run past its cut-off: the last of the days that run
+    pays the packages authorised before its cut-off (as `_committed_to`, over every package; a package already
+    paid to its end, or starting after the run's period, adds none). Returns (that day, the open run or None)."""
     day, run = reader.last_day_paid(), None
-    for payrun in reader.open_payruns_past_cutoff(now_utc):
-        if (day is None or payrun["period_end"] > day) and reader.packages_authorised_before(payrun["cutoff_utc"]):
-            day, run = payrun["period_end"], payrun["run"]
+    passed = reader.open_payruns_past_cutoff(now_utc)
+    rows = reader.packages() if passed else []
+    for payrun in passed:
+        for row in rows:
+            if row["state"] != "authorised" or row["decided_at"] >= payrun["cutoff_utc"]:
+                continue
+            days = packages.run_days(row, payrun["period_end"])
+            if days is not None and (day is None or days[1] > day):
+                day, run = days[1], payrun["run"]
     return day, run
 
 

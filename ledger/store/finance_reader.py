@@ -138,11 +138,6 @@ class FinanceReads:
         """The latest day a closed pay run has paid any package to (None before the first)."""
         return self._value("SELECT max(paid_to) FROM packages")
 
-    def packages_authorised_before(self, moment_utc: str) -> bool:
-        """Whether any package was authorised before a moment (a run's cut-off): that run will pay it."""
-        return bool(self._value("SELECT count(*) FROM items WHERE kind = 'package' AND state = 'authorised' "
-                                "AND decided_at < ?", (moment_utc,)))
-
     def rates(self) -> list[tuple[str, dict]]:
         rows = self.conn.execute("SELECT from_date, weekly FROM rates ORDER BY from_date")
         return [(from_date, json.loads(weekly)) for from_date, weekly in rows]

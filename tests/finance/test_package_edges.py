@@ -144,3 +144,28 @@ def test_rates_may_reach_back_over_a_run_past_its_cutoff_that_pays_no_package(fi
     after_cutoff(fin, RUN1)
     fin.ledger.authorise_item(fin.sam, "PKG-0001")  # after the cut-off: PR-0001 does not pay it
     assert rates_outcome(fin, "2026-11-16") is Outcome.APPENDED
+
+
+def test_rates_may_reach_back_over_days_a_passed_run_pays_no_package(fin):
+    """A package authorised before the cut-off but starting after the run's period adds no day to it."""
+    package(fin, start="2026-12-10")
+    fin.ledger.authorise_item(fin.sam, "PKG-0001")
+    fin.ledger.schedule_payrun(fin.sam, **RUN1)
+    after_cutoff(fin, RUN1)
+    assert fin.ledger.preview_payrun("PR-0001").lines == []
+    assert rates_outcome(fin, "2026-11-16") is Outcome.APPENDED
+
+
+def test_rates_may_follow_a_package_paid_to_its_end(fin):
+    """A package paid to its end by a closed run adds no day to a later run past its cut-off."""
+    package(fin)
+    fin.ledger.end_package(fin.fay, "PKG-0001", on="2026-11-29", reason="placement ends")
+    fin.ledger.authorise_item(fin.sam, "PKG-0001")
+    fin.ledger.schedule_payrun(fin.sam, **RUN1)
+    after_cutoff(fin, RUN1)
+    fin.ledger.close_payrun(fin.sam, "PR-0001")
+    fin.ledger.schedule_payrun(fin.sam, **RUN2)
+    after_cutoff(fin, RUN2)
+    assert fin.ledger.preview_payrun("PR-0002").lines == []
+    assert rates_outcome(fin, "2026-11-29") is Outcome.DAYS_ALREADY_PAID  # the closed run paid that day
+    assert rates_outcome(fin, "2026-11-30") is Outcome.APPENDED
