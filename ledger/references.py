@@ -9,14 +9,14 @@ any reference the record itself allows is taken.
 from __future__ import annotations
 
 import re
-import re._parser as regex_parser  # the stdlib's own parser of patterns (named sre_parse before 3.11)
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from stdnum import damm, iso11649, luhn, verhoeff
 from stdnum.iso7064 import mod_11_10, mod_97_10
 
+from ledger import mask_safety
 from ledger.records import CHECK_SCHEMES, REFERENCE_TYPES, Body
 from ledger.refusals import Outcome, Refused
 from ledger.service import Actor, LedgerCore, Posted
@@ -26,11 +26,6 @@ if TYPE_CHECKING:
 
 ADMIN = ("admin",)
 MAX_MASK_CHARACTERS = 200
-#: Repeats of varying length (*, +, ?, {m,n}) a mask may hold. Python's matcher backtracks: k of them in a row can
-#: try about n^k ways to split an n-character reference that does not fit (40 characters and 4 repeats: ~10^5
-#: steps; 8: ~10^9, minutes, with the ledger's write lock held), and a repeat inside a repeat about 2^n.
-MAX_VARIABLE_REPEATS = 4
-_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
 #: scheme -> (its python-stdnum module, which characters of the reference it reads). Numeric
 #: schemes read the reference's digits (so `DR-10231` is checked as 10231); the ISO 7064 97-10
 #: and ISO 11649 schemes read its letters and digits, upper-cased (spaces and dashes dropped).
@@ -106,58 +101,15 @@ def checked_mask(mask: str) -> str:
     if not mask or len(mask) > MAX_MASK_CHARACTERS:
         raise Refused(Outcome.SETTING_INVALID, f"a mask is 1 to {MAX_MASK_CHARACTERS} characters")
     try:
-        parsed = regex_parser.parse(mask)
+        parsed = mask_safety.parse(mask)
         re.compile(mask)
     except re.error as error:
         raise Refused(Outcome.SETTING_INVALID, f"mask {mask} is not a regular expression: {error}") from None
-    problem = backtracking_problem(parsed)
+    problem = mask_safety.backtracking_problem(parsed)
     if problem:
         raise Refused(Outcome.SETTING_INVALID, f"mask {mask} {problem}; the check could take minutes on some "
                       "references, with every terminal waiting")
     return mask
-
-
-def backtracking_problem(parsed) -> str | None:
-    """What in a parsed mask could make matching one reference take exponential or high-polynomial time: a
-    repeat of varying length inside a repeat, alternatives inside a repeat, a back-reference, or more than
-    MAX_VARIABLE_REPEATS repeats of varying length. None for the masks references need (`DR-\\d{5}`,
-    `[A-Z]{2}\\d{6}[A-D]`, `CASE-[0-9]{4,8}`)."""
-    risks = list(_risks(parsed.data, inside_repeat=False))
-    if "nested" in risks:
-        return "repeats a part that itself varies in length (as (A+)+ does): repeat it once, as A+"
-    if "alternation" in risks:
-        return "repeats a choice of alternatives (as (A|AB)+ does): write the repeated part without |"
-    if "backreference" in risks:
-        return "refers back to a group (\\1): a mask cannot"
-    if risks.count("variable") > MAX_VARIABLE_REPEATS:
-        return (f"has {risks.count('variable')} repeats of varying length (*, +, ?, {{m,n}}); "
-                f"at most {MAX_VARIABLE_REPEATS}")
-    return None
-
-
-def _risks(items, inside_repeat: bool) -> Iterator[str]:
-    for op, argument in items:
-        name = str(op)
-        if name in _REPEATS:
-            low, high, sub = argument
-            if low != high:
-                yield "variable"
-                if inside_repeat:
-                    yield "nested"
-            yield from _risks(sub, inside_repeat or high > 1)
-        elif name == "BRANCH":
-            if inside_repeat:
-                yield "alternation"
-            for branch in argument[1]:
-                yield from _risks(branch, inside_repeat)
-        elif name == "SUBPATTERN":
-            yield from _risks(argument[3], inside_repeat)
-        elif name == "ATOMIC_GROUP":
-            yield from _risks(argument, inside_repeat)
-        elif name in ("ASSERT", "ASSERT_NOT"):
-            yield from _risks(argument[1], inside_repeat)
-        elif name in ("GROUPREF", "GROUPREF_EXISTS"):
-            yield "backreference"
 
 
 class ReferenceOps(LedgerCore):

@@ -105,6 +105,10 @@ def test_a_bad_rule_is_refused_as_a_setting(book, ref_type, mask, scheme, words)
     (r"(?:AB|A)+\d", "repeats a choice of alternatives"),
     (r"(\d)\1\d+", "refers back to a group"),
     (r"\d*\d*\d*\d*\d*X", "has 5 repeats of varying length"),  # 8 of them took 3 s on 40 digits
+    ("(A|)" * 40, "has 40 repeats of varying length (*, +, ?, {m,n}) or groups of alternatives"),  # minutes
+    ("(?:A|.)" * 5 + "X", "has 5 repeats"),  # 24 of them: 0.36 s, doubling with each one more
+    (r"-?-?-?-?-?X", "has 5 repeats"),  # optional characters next to each other are choices
+    (r"(?i)a?A?a?A?a?X", "has 5 repeats"),  # a and A are one letter here: not plain separators
 ])
 def test_a_mask_that_could_backtrack_for_minutes_is_refused(book, mask, words):
     """The check runs inside the write lock, with every terminal waiting on it: a mask whose matching can
@@ -115,9 +119,12 @@ def test_a_mask_that_could_backtrack_for_minutes_is_refused(book, mask, words):
 
 
 @pytest.mark.parametrize("mask", [r"DR-\d{5}", r"[A-Z]{2}\d{6}[A-D]", r"CASE-[0-9]{4,8}", r"(?:[A-Z]{2}-)+\d+",
-                                  r"RF\d{2}[A-Z0-9]{1,21}", r"(?:PO|SO)\d{6}", r"\d+-\d+-\d+-\d+"])
+                                  r"RF\d{2}[A-Z0-9]{1,21}", r"(?:PO|SO)\d{6}", r"\d+-\d+-\d+-\d+",
+                                  r"(?:\d{4}-?){3}\d{4}", r"GB\d{2}-?[A-Z]{4}-?\d{4}-?\d{4}-?\d{4}-?\d{2}",
+                                  r"RF\d{2}(?:-?[0-9A-Z]{4}){0,5}(?:-?[0-9A-Z]{1,4})?"])
 def test_the_masks_references_need_are_taken(book, mask):
-    """Negative control for the guard: fixed repeats inside a repeat, one choice, four varying repeats."""
+    """Negative control for the guard: fixed repeats inside a repeat, one choice, four varying repeats, and
+    optional separators that nothing beside them could match (each matches a 40-character miss in microseconds)."""
     assert book.ledger.set_reference_rule(book.adam, "case", mask).outcome is Outcome.APPENDED
 
 
