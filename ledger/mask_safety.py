@@ -76,20 +76,28 @@ def _risks(items: list, inside_repeat: bool, before: frozenset, after: frozenset
             yield from _risks(sub, inside_repeat or repeated,
                               previous | (_edge(sub[-1]) if repeated and sub else frozenset()),
                               following | (_edge(sub[0]) if repeated and sub else frozenset()), exempt)
-        elif name == "BRANCH":
-            yield "choice"
-            if inside_repeat:
-                yield "alternation"
-            for branch in argument[1]:
-                yield from _risks(list(branch), inside_repeat, _ALL, _ALL, exempt)
-        elif name == "SUBPATTERN":
-            yield from _risks(list(argument[3]), inside_repeat, _ALL, _ALL, exempt)
-        elif name == "ATOMIC_GROUP":
-            yield from _risks(list(argument), inside_repeat, _ALL, _ALL, exempt)
-        elif name in ("ASSERT", "ASSERT_NOT"):
-            yield from _risks(list(argument[1]), inside_repeat, _ALL, _ALL, exempt)
         elif name in ("GROUPREF", "GROUPREF_EXISTS"):
             yield "backreference"
+        else:
+            if name == "BRANCH":
+                yield "choice"
+                if inside_repeat:
+                    yield "alternation"
+            for sequence in _inside(name, argument):
+                yield from _risks(sequence, inside_repeat, _ALL, _ALL, exempt)
+
+
+def _inside(name: str, argument) -> list[list]:
+    """The sequences inside an item other than a repeat: a choice's alternatives, a group's, a look-around's."""
+    if name == "BRANCH":
+        return [list(branch) for branch in argument[1]]
+    if name == "SUBPATTERN":
+        return [list(argument[3])]
+    if name == "ATOMIC_GROUP":
+        return [list(argument)]
+    if name in ("ASSERT", "ASSERT_NOT"):
+        return [list(argument[1])]
+    return []
 
 
 def _plain_separator(low: int, high: int, sub: list, before: frozenset, after: frozenset) -> bool:
@@ -113,15 +121,10 @@ def _scoped_ignore_case(items) -> bool:
     """Whether a group turns IGNORECASE on inside the mask, as (?i:...) does."""
     for op, argument in items:
         name = str(op)
-        if name == "SUBPATTERN" and (argument[1] & re.IGNORECASE or _scoped_ignore_case(argument[3])):
+        if name == "SUBPATTERN" and argument[1] & re.IGNORECASE:
             return True
-        if name in _REPEATS and _scoped_ignore_case(argument[2]):
-            return True
-        if name == "BRANCH" and any(_scoped_ignore_case(branch) for branch in argument[1]):
-            return True
-        if name in ("ATOMIC_GROUP",) and _scoped_ignore_case(argument):
-            return True
-        if name in ("ASSERT", "ASSERT_NOT") and _scoped_ignore_case(argument[1]):
+        inner = [argument[2]] if name in _REPEATS else _inside(name, argument)
+        if any(_scoped_ignore_case(sequence) for sequence in inner):
             return True
     return False
 

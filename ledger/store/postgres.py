@@ -281,9 +281,7 @@ class PgStore:
         try:
             if self.conn.raw.closed or self.conn.in_transaction:
                 self.conn.close()
-                self.conn = _connect(self.location, durable=self.durable, read_only=self.read_only)
-            found = self.conn.execute("SELECT count(*) FROM entries WHERE entry_id = ANY(?)",
-                                      (entry_ids,)).fetchone()[0]
+            found = self._count_recorded(entry_ids)
         except psycopg.Error:
             return (f"interrupted while committing entry {entry_ids[0]}; whether it was recorded is unknown: "
                     "look for it in the ledger before trying again")
@@ -292,14 +290,18 @@ class PgStore:
                     f"standby?): entry {entry_ids[0]} is recorded on this server; do not repeat it")
         return "interrupted before the write was committed; nothing was written"
 
+    def _count_recorded(self, entry_ids: list[str], fresh: bool = False) -> int:
+        """How many of these entries the ledger holds, asked on a new connection if `fresh` or the old one closed."""
+        if fresh or self.conn.raw.closed:
+            self.conn = _connect(self.location, durable=self.durable, read_only=self.read_only)
+        return self.conn.execute("SELECT count(*) FROM entries WHERE entry_id = ANY(?)", (entry_ids,)).fetchone()[0]
+
     def _commit_outcome(self, entry_ids: list[str]) -> str:
         """After the connection dropped at COMMIT: was it committed? Asked on a fresh connection."""
         if not entry_ids:
             return "the connection to the ledger dropped while committing; nothing needed keeping"
         try:
-            self.conn = _connect(self.location, durable=self.durable, read_only=self.read_only)
-            found = self.conn.execute("SELECT count(*) FROM entries WHERE entry_id = ANY(?)",
-                                      (entry_ids,)).fetchone()[0]
+            found = self._count_recorded(entry_ids, fresh=True)
         except psycopg.OperationalError:
             return (f"the connection to the ledger dropped while committing entry {entry_ids[0]}; "
                     "whether it was recorded is unknown: look for it with `cashdesk verify` before trying again")
